@@ -1,0 +1,7 @@
+"""The public JSON API."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from . import routes  # noqa: E402,F401

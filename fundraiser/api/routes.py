@@ -1,0 +1,30 @@
+"""Public JSON: progress and a donation's status. No personal data, ever."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify
+from flask.typing import ResponseReturnValue
+
+from ..money import format_money
+from ..services import campaigns, donations
+from . import bp
+
+
+@bp.get("/progress")
+def progress() -> ResponseReturnValue:
+    campaign = campaigns.current_campaign() or abort(404, description="No campaign yet.")
+    return jsonify(campaigns.progress(campaign).as_json())
+
+
+@bp.get("/donations/<public_id>")
+def donation_status(public_id: str) -> ResponseReturnValue:
+    """What the thank-you page polls: the donation's state, never who gave it."""
+    donation = donations.by_public_id(public_id) or abort(404, description="No such donation.")
+    return jsonify(
+        status=donation.status,
+        amount=donation.amount_minor,
+        currency=donation.currency,
+        amount_display=format_money(donation.amount_minor, donation.currency),
+        failure_message=donation.failure_message if donation.status == donations.FAILED else None,
+        progress=campaigns.progress(donation.campaign).as_json(),
+    )

@@ -1,0 +1,7 @@
+"""Command line: `flask --app wsgi fundraiser ...`."""
+
+from flask import Blueprint
+
+bp = Blueprint("fundraiser_cli", __name__, cli_group="fundraiser")
+
+from . import commands  # noqa: E402,F401

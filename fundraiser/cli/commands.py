@@ -1,0 +1,68 @@
+"""Campaign set-up commands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import click
+
+from ..money import AmountError, format_money, parse_amount
+from ..services import campaigns
+from . import bp
+
+
+def _parse_deadline(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-12-24T23:59:00+00:00") from exc
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@bp.cli.command("create-campaign")
+@click.option("--title", required=True)
+@click.option("--target", required=True, help="Target in major units, e.g. 50000")
+@click.option("--currency", default="gbp", show_default=True)
+@click.option("--deadline", help="ISO 8601; a time without zone is taken as UTC")
+@click.option("--tiers", default="", help='e.g. "4=a pint,7=a cocktail,20=a round"')
+@click.option("--story", default="", help="The story shown on the page")
+def create_campaign(
+    title: str, target: str, currency: str, deadline: str | None, tiers: str, story: str
+) -> None:
+    """Create a campaign; the newest campaign is the one the site shows."""
+    try:
+        target_minor = parse_amount(target, currency)
+        campaign = campaigns.create_campaign(
+            title=title,
+            target_minor=target_minor,
+            currency=currency,
+            deadline=_parse_deadline(deadline),
+            tiers=campaigns.parse_tiers(tiers, currency),
+            story=story,
+        )
+    except (AmountError, campaigns.CampaignError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Created campaign {campaign.slug!r}: target {format_money(campaign.target_minor, campaign.currency)}"
+    )
+
+
+@bp.cli.command("demo")
+def demo() -> None:
+    """Create the demo campaign if there is no campaign yet. Safe to run twice."""
+    existing = campaigns.current_campaign()
+    if existing is not None:
+        click.echo(f"A campaign already exists ({existing.slug!r}); nothing to do.")
+        return
+    campaign = campaigns.create_campaign(
+        title="Get LGBT+ people out of Chechnya",
+        target_minor=5_000_000,
+        currency="gbp",
+        deadline=datetime.now(UTC).replace(microsecond=0) + timedelta(days=30),
+        tiers=campaigns.DEMO_TIERS,
+        story=campaigns.DEMO_STORY,
+        slug=campaigns.DEMO_SLUG,
+    )
+    click.echo(f"Created the demo campaign {campaign.slug!r}.")

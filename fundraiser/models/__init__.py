@@ -1,0 +1,7 @@
+"""Typed SQLAlchemy models, one module per area."""
+
+from .campaign import Campaign
+from .donation import Donation, DonationTransition
+from .ledger import StripeEvent
+
+__all__ = ["Campaign", "Donation", "DonationTransition", "StripeEvent"]

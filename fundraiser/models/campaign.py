@@ -1,0 +1,47 @@
+"""The campaign (the drive) and its running totals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Campaign(db.Model):
+    """One fundraising drive.
+
+    `raised_minor`, `donations_count` and `pledged_minor` are derived totals kept
+    current in the same transaction as each change they count, so reading the
+    total is one row whatever the number of donations. `totals_version` moves on
+    every change and makes a cheap ETag.
+    """
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    story: Mapped[str] = mapped_column(sa.Text, default="")
+    currency: Mapped[str] = mapped_column(sa.String(3), default="gbp")
+    target_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # [{"amount": 400, "label": "a pint"}, ...] in minor units
+    tiers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    min_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=100)
+    max_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=1_000_000)
+
+    raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    donations_count: Mapped[int] = mapped_column(sa.Integer, default=0)
+    pledged_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    totals_version: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def is_open(self, now: datetime) -> bool:
+        return self.deadline is None or now < self.deadline

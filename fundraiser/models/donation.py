@@ -1,0 +1,66 @@
+"""Donations and the log of their state transitions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .campaign import Campaign
+from .types import UTCDateTime, new_public_id, utcnow
+
+
+class Donation(db.Model):
+    """One attempt to give, from the form to Stripe's final word.
+
+    `status` changes only through `fundraiser.services.donations`; see the state
+    machine there. The donor's name is shown publicly only if `name_public`.
+    """
+
+    __tablename__ = "donation"
+    __table_args__ = (
+        sa.Index("ix_donation_campaign_status_created", "campaign_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_public_id)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    status: Mapped[str] = mapped_column(sa.String(20), default="created", index=True)
+
+    display_name: Mapped[str | None] = mapped_column(sa.String(80))
+    name_public: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    message: Mapped[str | None] = mapped_column(sa.Text)
+    email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
+    source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    failure_message: Mapped[str | None] = mapped_column(sa.String(300))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign] = relationship()
+
+    @property
+    def public_name(self) -> str | None:
+        """The name to show in public, or None for anonymous."""
+        return self.display_name if self.name_public and self.display_name else None
+
+
+class DonationTransition(db.Model):
+    """Every state change of a donation, with what caused it."""
+
+    __tablename__ = "donation_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donation.id"), index=True)
+    from_status: Mapped[str] = mapped_column(sa.String(20))
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    stripe_event_id: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""Payments: the only package that talks to Stripe (see `stripe_gateway`)."""

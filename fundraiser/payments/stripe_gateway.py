@@ -1,0 +1,161 @@
+"""The one module that imports `stripe`. Everything else calls these functions.
+
+Functions here say whether they move money. Stripe objects never leave this
+module: callers get plain dicts and small dataclasses.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import stripe
+from flask import current_app
+
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+class PaymentProviderError(Exception):
+    """Stripe could not be reached or refused the request; `message` is for donors."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class SignatureError(Exception):
+    """A webhook body whose signature is missing, wrong, or too old or new."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntentRef:
+    id: str
+    client_secret: str
+
+
+def client() -> stripe.StripeClient:
+    """The app's Stripe client, built once per app from its configuration."""
+    ext = current_app.extensions
+    cached = ext.get("stripe_client")
+    if cached is None:
+        cfg = current_app.config
+        kwargs: dict[str, Any] = {"max_network_retries": 2}
+        if cfg.get("STRIPE_API_BASE"):
+            kwargs["base_addresses"] = {"api": cfg["STRIPE_API_BASE"]}
+        cached = stripe.StripeClient(cfg["STRIPE_SECRET_KEY"] or "sk_unset", **kwargs)
+        ext["stripe_client"] = cached
+    return cached
+
+
+def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
+    current_app.logger.warning("stripe error: %s", exc)
+    if isinstance(exc, stripe.CardError):
+        return PaymentProviderError(exc.user_message or "Your card was declined.", code=exc.code)
+    return PaymentProviderError(
+        "We couldn't reach the payment provider. Nothing was charged; please try again.",
+        code=getattr(exc, "code", None),
+    )
+
+
+def create_payment_intent(
+    *, amount_minor: int, currency: str, metadata: dict[str, str], idempotency_key: str
+) -> IntentRef:
+    """Create a card PaymentIntent. Moves no money: the donor's browser confirms it."""
+    try:
+        intent = client().v1.payment_intents.create(
+            params={
+                "amount": amount_minor,
+                "currency": currency,
+                "payment_method_types": ["card"],
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    return IntentRef(id=intent.id, client_secret=intent["client_secret"])
+
+
+def retrieve_payment_intent(intent_id: str) -> dict[str, Any]:
+    """Stripe's current view of an intent, as a plain dict. Moves no money."""
+    try:
+        return client().v1.payment_intents.retrieve(intent_id).to_dict()
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
+def verify_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
+    """Return the event in `payload` if Stripe signed it within the tolerance.
+
+    Raises SignatureError otherwise. Parses JSON only after the signature holds.
+    """
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET") or ""
+    if not secret or not signature_header:
+        raise SignatureError("missing signature")
+    try:
+        text = payload.decode("utf-8")
+        _refuse_future_timestamp(signature_header)
+        stripe.WebhookSignature.verify_header(
+            text, signature_header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
+        )
+        event = json.loads(text)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+        raise SignatureError(str(exc)) from exc
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+        raise SignatureError("not an event")
+    return event
+
+
+def _refuse_future_timestamp(header: str) -> None:
+    """The SDK refuses old signatures only; a replay window must close both ways."""
+    for part in header.split(","):
+        key, _, value = part.strip().partition("=")
+        if (
+            key == "t"
+            and value.isdigit()
+            and int(value) > time.time() + SIGNATURE_TOLERANCE_SECONDS
+        ):
+            raise SignatureError("signature timestamp is in the future")
+
+
+def list_events(event_type: str, created_gte: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every event of `event_type` created at or after `created_gte`, as dicts.
+
+    Stripe lists newest first; callers must not rely on order. Moves no money.
+    """
+    params: dict[str, Any] = {"limit": 100, "type": event_type}
+    if created_gte is not None:
+        params["created"] = {"gte": created_gte}
+    try:
+        while True:
+            page = client().v1.events.list(params=params)
+            for event in page.data:
+                yield event.to_dict()
+            if not page.has_more or not page.data:
+                return
+            params["starting_after"] = page.data[-1].id
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
+def emulator_confirm(intent_id: str, payment_method: str) -> dict[str, str | None]:
+    """Attach a card and confirm, as Stripe.js does inside Stripe. MOVES MONEY.
+
+    Only the offline demo (localstripe) uses this; see fundraiser.devtools.
+    Returns {"status", "error_code", "error_message"} for the browser shim.
+    """
+    intents = client().v1.payment_intents
+    try:
+        intents.update(intent_id, params={"payment_method": payment_method})
+        intent = intents.confirm(intent_id)
+    except stripe.StripeError as exc:  # a decline is a CardError (402)
+        return {
+            "status": intents.retrieve(intent_id).status,
+            "error_code": exc.code,
+            "error_message": exc.user_message or str(exc),
+        }
+    return {"status": intent.status, "error_code": None, "error_message": None}

@@ -1,0 +1,72 @@
+"""The donate form. Validation only: no database, no Stripe."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Email, Length, Optional, ValidationError
+
+from ..models import Campaign
+from ..money import AmountError, format_money, parse_amount
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> Any:
+    """Strip surrounding space and control characters; empty becomes None."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value).strip()
+    return value or None
+
+
+class DonateForm(FlaskForm):
+    amount = StringField("Amount")
+    display_name = StringField(
+        "Your name", filters=[clean_text], validators=[Optional(), Length(max=80)]
+    )
+    name_public = BooleanField("Show my name with my donation")
+    message = TextAreaField(
+        "Message", filters=[clean_text], validators=[Optional(), Length(max=500)]
+    )
+    email = StringField(
+        "Email for a receipt",
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message="That email address doesn't look right.", check_deliverability=False),
+        ],
+    )
+    source = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.amount_minor = 0
+
+    def validate_amount(self, field: StringField) -> None:
+        """Parse the amount and hold it to the campaign's minimum and maximum."""
+        c = self.campaign
+        try:
+            minor = parse_amount(field.data or "", c.currency)
+        except AmountError as exc:
+            raise ValidationError(str(exc)) from exc
+        if minor < c.min_amount_minor:
+            raise ValidationError(
+                f"The smallest gift is {format_money(c.min_amount_minor, c.currency)}."
+            )
+        if minor > c.max_amount_minor:
+            raise ValidationError(
+                f"The largest gift online is {format_money(c.max_amount_minor, c.currency)}."
+            )
+        self.amount_minor = minor
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            if errors:
+                return str(errors[0])
+        return "Please check the form."

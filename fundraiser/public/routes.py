@@ -1,0 +1,77 @@
+"""Public pages. Views validate, call one service, and render or answer JSON."""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from ..models import Campaign
+from ..payments.stripe_gateway import PaymentProviderError
+from ..services import campaigns, donations
+from . import bp
+from .forms import DonateForm
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+def _campaign_or_404() -> Campaign:
+    campaign = campaigns.current_campaign()
+    if campaign is None:
+        abort(
+            404,
+            description="There is no campaign yet. Create one with: flask --app wsgi fundraiser demo",
+        )
+    return campaign
+
+
+@bp.get("/")
+def campaign_page() -> ResponseReturnValue:
+    campaign = _campaign_or_404()
+    return render_template(
+        "campaign.html",
+        campaign=campaign,
+        progress=campaigns.progress(campaign),
+        form=DonateForm(campaign),
+    )
+
+
+@bp.post("/donate")
+def donate() -> ResponseReturnValue:
+    campaign = _campaign_or_404()
+    if request.is_json and not isinstance(request.get_json(silent=True), dict):
+        return jsonify(error="Send the donation as a JSON object."), 400
+    if not (request.is_json or request.mimetype in _FORM_TYPES):
+        return jsonify(error="Send the donation as JSON or a web form."), 415
+    form = DonateForm(campaign)
+    if not form.validate():
+        return jsonify(error=form.first_error(), fields=form.errors), 400
+    request_ = donations.DonationRequest(
+        amount_minor=form.amount_minor,
+        display_name=form.display_name.data,
+        name_public=bool(form.name_public.data),
+        message=form.message.data,
+        email=form.email.data,
+        source=form.source.data,
+    )
+    try:
+        started = donations.start_donation(campaign, request_)
+    except PaymentProviderError as exc:
+        return jsonify(error=exc.message), 502
+    thanks = url_for("public.thanks", public_id=started.donation.public_id, _external=True)
+    return jsonify(
+        client_secret=started.client_secret,
+        donation=started.donation.public_id,
+        return_url=thanks,
+    )
+
+
+@bp.get("/thanks/<public_id>")
+def thanks(public_id: str) -> ResponseReturnValue:
+    donation = donations.by_public_id(public_id) or abort(404)
+    campaign = donation.campaign
+    return render_template(
+        "thanks.html",
+        campaign=campaign,
+        donation=donation,
+        progress=campaigns.progress(campaign),
+    )

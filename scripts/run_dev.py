@@ -1,0 +1,136 @@
+"""The run command: serve the app on http://127.0.0.1:5000 with its defaults.
+
+With no STRIPE_SECRET_KEY it starts localstripe (the Stripe emulator) on
+127.0.0.1, registers the app's webhook with it and points the app at it. With
+real Stripe test keys in the environment it uses Stripe test mode instead.
+Periodic jobs (see SCHEDULE) run in the background while it serves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "5000"))
+LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
+# (seconds between runs, flask command) for jobs later issues add.
+SCHEDULE: list[tuple[int, list[str]]] = []
+
+
+def flask(*args: str, env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True
+    )
+
+
+def wait_for(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers: that is enough
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"gave up waiting for {url}") from None
+            time.sleep(0.2)
+
+
+def start_localstripe(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    base = f"http://127.0.0.1:{LOCALSTRIPE_PORT}"
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "localstripe_loopback.py"), str(LOCALSTRIPE_PORT)]
+    )
+    wait_for(base + "/js.stripe.com/v3/")
+    secret = "whsec_" + secrets.token_hex(16)
+    body = urllib.parse.urlencode(
+        {"url": f"http://127.0.0.1:{PORT}/stripe/webhook", "secret": secret}
+    ).encode()
+    urllib.request.urlopen(
+        urllib.request.Request(base + "/_config/webhooks/fundraiser", data=body), timeout=5
+    ).close()
+    env.update(
+        STRIPE_SECRET_KEY="sk_test_localstripe",
+        STRIPE_PUBLISHABLE_KEY="pk_test_localstripe",
+        STRIPE_WEBHOOK_SECRET=secret,
+        STRIPE_API_BASE=base,
+        STRIPE_JS_URL=base + "/js.stripe.com/v3/",
+        LOCALSTRIPE_SHIM="1",
+    )
+    print(
+        f"* Stripe emulator (localstripe) on {base}; webhook registered. Test card: 4242 4242 4242 4242"
+    )
+    return proc
+
+
+def run_schedule(env: dict[str, str], stop: threading.Event) -> None:
+    last = {i: 0.0 for i in range(len(SCHEDULE))}
+    while not stop.wait(5):
+        for i, (every, args) in enumerate(SCHEDULE):
+            if time.monotonic() - last[i] >= every:
+                last[i] = time.monotonic()
+                subprocess.run(
+                    [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env
+                )
+
+
+def main() -> None:
+    env = dict(os.environ)
+    children: list[subprocess.Popen[bytes]] = []
+    if not env.get("STRIPE_SECRET_KEY"):
+        children.append(start_localstripe(env))
+    else:
+        print("* Using Stripe test mode with your keys. Forward webhooks with:")
+        print(f"    stripe listen --forward-to http://127.0.0.1:{PORT}/stripe/webhook")
+    flask("db", "upgrade", env=env)
+    flask("fundraiser", "demo", env=env)
+    stop = threading.Event()
+    threading.Thread(target=run_schedule, args=(env, stop), daemon=True).start()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    children.append(server)
+    print(f"* Open http://{HOST}:{PORT}/ (Ctrl-C to stop)")
+
+    def shutdown(*_: object) -> None:
+        stop.set()
+        for child in reversed(children):
+            child.terminate()
+        for child in children:
+            child.wait(timeout=10)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.wait()
+    shutdown()
+
+
+if __name__ == "__main__":
+    main()

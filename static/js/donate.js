@@ -1,0 +1,159 @@
+// The donate form: amount choice, Stripe Payment Element (deferred intent),
+// and the submit flow: elements.submit() -> server creates the intent ->
+// stripe.confirmPayment(redirect: "if_required") -> thank-you page.
+(() => {
+  "use strict";
+  const form = document.getElementById("donate-form");
+  if (!form) return;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const currency = form.dataset.currency;
+  const min = Number(form.dataset.min);
+  const max = Number(form.dataset.max);
+  const errorBox = document.getElementById("form-error");
+  const button = document.getElementById("donate-button");
+  const buttonAmount = button.querySelector("[data-field=button-amount]");
+  const customBox = form.querySelector(".custom-amount");
+  const customInput = document.getElementById("custom-amount");
+  const lang = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
+  const fmt = new Intl.NumberFormat(lang, { style: "currency", currency: currency.toUpperCase() });
+  const digits = fmt.resolvedOptions().maximumFractionDigits;
+  let stripe = null;
+  let elements = null;
+  let busy = false;
+
+  const format = (minor) => fmt.format(minor / 10 ** digits);
+
+  // Mirrors fundraiser.money.parse_amount; the server checks again and decides.
+  function parseMinor(text) {
+    const cleaned = String(text || "").replace(/\s/g, "").replace(/^[£$€¥₽]/, "");
+    const m = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(cleaned);
+    if (!m) return null;
+    const frac = (m[2] || "").padEnd(digits, "0").slice(0, digits);
+    return Number(m[1]) * 10 ** digits + (digits ? Number(frac) : 0);
+  }
+
+  function chosenTier() {
+    const checked = form.querySelector('input[name="tier"]:checked');
+    return checked ? checked.value : "custom";
+  }
+
+  // Returns {minor} or {error} for the amount the donor chose.
+  function chosenAmount() {
+    const tier = chosenTier();
+    if (tier !== "custom") return { minor: Number(tier) };
+    if (!customInput.value.trim()) return { error: "Please enter an amount." };
+    const minor = parseMinor(customInput.value);
+    if (minor === null) return { error: "Please enter an amount in numbers, like 4 or 4.50." };
+    if (minor < min) return { error: `The smallest gift is ${format(min)}.` };
+    if (minor > max) return { error: `The largest gift online is ${format(max)}.` };
+    return { minor };
+  }
+
+  function decimalText(minor) {
+    if (!digits) return String(minor);
+    const units = Math.floor(minor / 10 ** digits);
+    const rest = String(minor % 10 ** digits).padStart(digits, "0");
+    return `${units}.${rest}`;
+  }
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+  }
+
+  function clearError() {
+    errorBox.textContent = "";
+    errorBox.hidden = true;
+  }
+
+  function setBusy(value) {
+    busy = value;
+    button.disabled = value;
+    button.setAttribute("aria-busy", value ? "true" : "false");
+  }
+
+  function amountChanged() {
+    customBox.hidden = chosenTier() !== "custom";
+    const amount = chosenAmount();
+    buttonAmount.textContent = amount.minor ? format(amount.minor) : "";
+    if (amount.minor && elements) elements.update({ amount: amount.minor });
+  }
+
+  function setUpStripe() {
+    if (typeof window.Stripe !== "function") {
+      showError("The card form couldn't load. Please check your connection and reload the page.");
+      return;
+    }
+    stripe = window.Stripe(form.dataset.publishableKey);
+    const amount = chosenAmount();
+    elements = stripe.elements({
+      mode: "payment",
+      amount: amount.minor || min,
+      currency,
+      paymentMethodTypes: ["card"],
+    });
+    elements.create("payment").mount("#payment-element");
+  }
+
+  async function createIntent(minor) {
+    const field = (name) => form.elements.namedItem(name);
+    const body = {
+      amount: decimalText(minor),
+      display_name: field("display_name").value,
+      name_public: field("name_public").checked,
+      message: field("message").value,
+      email: field("email").value,
+      source: field("source") ? field("source").value : "",
+    };
+    const res = await fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(data.error || "Something went wrong. Nothing was charged; please try again.");
+    return data;
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    if (busy) return;
+    clearError();
+    const amount = chosenAmount();
+    if (amount.error) {
+      showError(amount.error);
+      if (chosenTier() === "custom") customInput.focus();
+      return;
+    }
+    if (!stripe) {
+      showError("The card form couldn't load. Please check your connection and reload the page.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const { error: submitError } = await elements.submit();
+      if (submitError) throw new Error(submitError.message);
+      const intent = await createIntent(amount.minor);
+      const { error } = await stripe.confirmPayment({
+        elements,
+        clientSecret: intent.client_secret,
+        confirmParams: { return_url: intent.return_url },
+        redirect: "if_required",
+      });
+      if (error) throw new Error(error.message || "Your payment didn't go through.");
+      window.location.assign(intent.return_url);
+    } catch (err) {
+      showError(err.message);
+      setBusy(false);
+    }
+  }
+
+  form.addEventListener("change", (e) => {
+    if (e.target.name === "tier") amountChanged();
+  });
+  customInput.addEventListener("input", amountChanged);
+  form.addEventListener("submit", submit);
+  amountChanged();
+  setUpStripe();
+})();

@@ -1,0 +1,88 @@
+// Keeps every progress bar on the page current by polling /api/progress,
+// and runs the deadline countdown. No inline script: settings come from data-*.
+(() => {
+  "use strict";
+  const POLL_MS = 3000;
+  const sections = Array.from(document.querySelectorAll("[data-progress]"));
+  if (!sections.length) return;
+  const url = sections[0].dataset.progressUrl;
+  const lang = document.documentElement.lang || "en-GB";
+
+  function money(minor, currency, trim) {
+    const fmt = new Intl.NumberFormat(lang === "en" ? "en-GB" : lang, {
+      style: "currency",
+      currency: currency.toUpperCase(),
+    });
+    const digits = fmt.resolvedOptions().maximumFractionDigits;
+    const value = minor / 10 ** digits;
+    if (trim && Number.isInteger(value)) {
+      return new Intl.NumberFormat(lang === "en" ? "en-GB" : lang, {
+        style: "currency", currency: currency.toUpperCase(), maximumFractionDigits: 0,
+      }).format(value);
+    }
+    return fmt.format(value);
+  }
+
+  function setBar(section, raised, target) {
+    const bar = section.querySelector("[role=progressbar]");
+    const pct = target > 0 ? Math.min(100, (100 * raised) / target) : 0;
+    section.querySelector("[data-field=bar]").style.width = pct.toFixed(2) + "%";
+    bar.setAttribute("aria-valuenow", String(raised));
+    bar.setAttribute("aria-valuemax", String(target));
+    return bar;
+  }
+
+  function render(p) {
+    const raised = money(p.raised, p.currency, false);
+    const target = money(p.target, p.currency, true);
+    const plural = p.donations === 1 ? "" : "s";
+    for (const section of sections) {
+      const bar = setBar(section, p.raised, p.target);
+      bar.setAttribute("aria-valuetext", `${raised} raised of ${target}`);
+      section.querySelector("[data-field=raised]").textContent = raised;
+      section.querySelector("[data-field=target]").textContent = target;
+      section.querySelector("[data-field=summary]").textContent =
+        `${raised} raised of ${target} from ${p.donations} donation${plural}`;
+    }
+    document.dispatchEvent(new CustomEvent("progress:update", { detail: p }));
+  }
+
+  async function poll() {
+    try {
+      // "no-cache" revalidates with the ETag, so an unchanged total costs a 304.
+      const res = await fetch(url, { cache: "no-cache", headers: { Accept: "application/json" } });
+      if (res.ok) render(await res.json());
+    } catch (_) {
+      // Offline for a moment: keep the last figures and try again.
+    }
+  }
+
+  function countdown() {
+    for (const el of document.querySelectorAll("[data-countdown]")) {
+      const ms = Date.parse(el.dataset.countdown) - Date.now();
+      if (Number.isNaN(ms)) continue;
+      if (ms <= 0) {
+        el.textContent = "The deadline has passed, but every gift still helps.";
+        continue;
+      }
+      const days = Math.floor(ms / 86400000);
+      const hours = Math.floor((ms % 86400000) / 3600000);
+      const mins = Math.floor((ms % 3600000) / 60000);
+      el.textContent = days > 0
+        ? `${days} day${days === 1 ? "" : "s"} ${hours} hour${hours === 1 ? "" : "s"} left.`
+        : `${hours} hour${hours === 1 ? "" : "s"} ${mins} minute${mins === 1 ? "" : "s"} left.`;
+    }
+  }
+
+  for (const section of sections) {
+    const bar = section.querySelector("[role=progressbar]");
+    setBar(section, Number(bar.getAttribute("aria-valuenow")), Number(bar.getAttribute("aria-valuemax")));
+  }
+  countdown();
+  setInterval(countdown, 30000);
+  setInterval(poll, POLL_MS);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") poll();
+  });
+  window.fundraiserProgress = { poll, money };
+})();

@@ -1,0 +1,208 @@
+"""Shared fixtures: the app on a migrated database, a real localstripe, a live server.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+TEST_DATABASE_URL is set. It is migrated once per session with the real
+migrations and emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import stripe
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from fundraiser import create_app
+from fundraiser.extensions import db
+from fundraiser.models import Campaign
+from fundraiser.services import campaigns
+
+ROOT = Path(__file__).resolve().parent.parent
+WEBHOOK_SECRET = "whsec_test_" + "0" * 24
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_http(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@dataclass
+class LocalStripe:
+    """A running localstripe process (real HTTP, real SDK calls)."""
+
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def client(self) -> stripe.StripeClient:
+        return stripe.StripeClient("sk_test_local", base_addresses={"api": self.base})
+
+    def flush(self) -> None:
+        req = urllib.request.Request(self.base + "/_config/data", method="DELETE")
+        urllib.request.urlopen(req, timeout=10).close()
+
+    def register_webhook(self, url: str, secret: str = WEBHOOK_SECRET, name: str = "app") -> None:
+        body = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+        req = urllib.request.Request(f"{self.base}/_config/webhooks/{name}", data=body)
+        urllib.request.urlopen(req, timeout=10).close()
+
+    def intent_count(self) -> int:
+        return len(self.client().v1.payment_intents.list(params={"limit": 100}).data)
+
+
+@pytest.fixture(scope="session")
+def localstripe() -> Iterator[LocalStripe]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "localstripe_loopback.py"), str(port)],
+        stdout=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base + "/js.stripe.com/v3/")
+        yield LocalStripe(base=base, process=proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(localstripe: LocalStripe, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+            "STRIPE_SECRET_KEY": "sk_test_local",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_local",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STRIPE_API_BASE": localstripe.base,
+            "STRIPE_JS_URL": localstripe.base + "/js.stripe.com/v3/",
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            downgrade(revision="base")  # a reused PostgreSQL database starts clean
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def empty_database() -> None:
+    """Delete every row, children first, in one transaction."""
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request: pytest.FixtureRequest) -> None:
+    if "app" in request.fixturenames:
+        app: Flask = request.getfixturevalue("app")
+        with app.app_context():
+            empty_database()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def campaign(app: Flask) -> Campaign:
+    """The demo-like campaign: £50,000 target, £4/£7/£20 tiers, £1 to £10,000."""
+    with app.app_context():
+        created = campaigns.create_campaign(
+            title="Test drive",
+            target_minor=5_000_000,
+            currency="gbp",
+            tiers=campaigns.DEMO_TIERS,
+            story="A story.",
+        )
+        db.session.refresh(created)
+        db.session.expunge(created)
+        return created
+
+
+def campaign_totals(app: Flask) -> tuple[int, int]:
+    """(raised, donations) as stored, read fresh."""
+    with app.app_context():
+        row = db.session.execute(sa.select(Campaign.raised_minor, Campaign.donations_count)).one()
+        return int(row[0]), int(row[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    server: BaseWSGIServer
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask, localstripe: LocalStripe) -> Iterator[LiveServer]:
+    """The app served over real HTTP in a thread, with localstripe's webhook pointed at it."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    localstripe.register_webhook(url + "/stripe/webhook")
+    yield LiveServer(url=url, server=server)
+    server.shutdown()
+
+
+def wait_until(
+    predicate: Callable[[], object], timeout: float = 10.0, interval: float = 0.1
+) -> bool:
+    """Poll `predicate` until it is truthy or `timeout` passes; return its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return bool(value)
+        time.sleep(interval)

@@ -1,0 +1,117 @@
+"""The donation state machine: allowed transitions, no-ops, and totals."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from fundraiser.extensions import db
+from fundraiser.models import Campaign, Donation, DonationTransition
+from fundraiser.services import donations
+from tests.conftest import campaign_totals
+from tests.support.stripe_events import payment_intent
+
+
+def make_donation(
+    campaign: Campaign,
+    *,
+    status: str = donations.PENDING,
+    amount: int = 400,
+    intent: str | None = "pi_unit_1",
+) -> int:
+    donation = Donation(
+        campaign_id=campaign.id,
+        amount_minor=amount,
+        currency="gbp",
+        status=status,
+        stripe_payment_intent_id=intent,
+    )
+    db.session.add(donation)
+    db.session.commit()
+    return donation.id
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "moves"),
+    [
+        (donations.CREATED, donations.PENDING, True),
+        (donations.PENDING, donations.SUCCEEDED, True),
+        (donations.PENDING, donations.FAILED, True),
+        (donations.FAILED, donations.SUCCEEDED, True),
+        (donations.SUCCEEDED, donations.FAILED, False),
+        (donations.SUCCEEDED, donations.PENDING, False),
+        (donations.FAILED, donations.FAILED, False),
+        (donations.PENDING, donations.PENDING, False),
+    ],
+)
+def test_transition_table(
+    app_ctx: None, campaign: Campaign, start: str, target: str, moves: bool
+) -> None:
+    donation_id = make_donation(campaign, status=start)
+    left = donations.transition(donation_id, target, reason="test")
+    db.session.commit()
+    assert (left == start) is moves
+    status = db.session.scalar(sa.select(Donation.status).where(Donation.id == donation_id))
+    assert status == (target if moves else start)
+    logged = db.session.scalar(sa.select(sa.func.count()).select_from(DonationTransition))
+    assert logged == (1 if moves else 0)
+
+
+def test_success_counts_once_and_moves_totals(
+    app: Flask, app_ctx: None, campaign: Campaign
+) -> None:
+    donation_id = make_donation(campaign, amount=700)
+    intent = payment_intent("pi_unit_1", amount=700, donation_id=donation_id)
+    assert donations.record_success(intent, event_id="evt_1") == "counted"
+    db.session.commit()
+    assert donations.record_success(intent, event_id="evt_2") == "already succeeded"
+    db.session.commit()
+    assert campaign_totals(app) == (700, 1)
+
+
+def test_failure_after_success_changes_nothing(
+    app: Flask, app_ctx: None, campaign: Campaign
+) -> None:
+    donation_id = make_donation(campaign)
+    intent = payment_intent("pi_unit_1", amount=400, donation_id=donation_id)
+    donations.record_success(intent, event_id="evt_1")
+    db.session.commit()
+    failed = payment_intent(
+        "pi_unit_1",
+        amount=400,
+        donation_id=donation_id,
+        status="requires_payment_method",
+        error="declined",
+    )
+    assert donations.record_failure(failed, event_id="evt_2") == "already succeeded"
+    db.session.commit()
+    assert db.session.get(Donation, donation_id).status == donations.SUCCEEDED
+    assert campaign_totals(app) == (400, 1)
+
+
+def test_amount_or_currency_mismatch_is_not_counted(
+    app: Flask, app_ctx: None, campaign: Campaign
+) -> None:
+    donation_id = make_donation(campaign, amount=400)
+    assert donations.record_success(
+        payment_intent("pi_unit_1", amount=40000, donation_id=donation_id), event_id="e1"
+    ).startswith("amount mismatch")
+    assert donations.record_success(
+        payment_intent("pi_unit_1", amount=400, currency="usd", donation_id=donation_id),
+        event_id="e2",
+    ).startswith("amount mismatch")
+    db.session.commit()
+    assert db.session.get(Donation, donation_id).status == donations.PENDING
+    assert campaign_totals(app) == (0, 0)
+
+
+def test_intent_cannot_claim_another_donation(
+    app: Flask, app_ctx: None, campaign: Campaign
+) -> None:
+    """Metadata naming a donation that already has a different intent is ignored."""
+    donation_id = make_donation(campaign, intent="pi_real")
+    forged = payment_intent("pi_other", amount=400, donation_id=donation_id)
+    assert donations.record_success(forged, event_id="e1") == "no matching donation"
+    db.session.commit()
+    assert campaign_totals(app) == (0, 0)

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .. import signals
 from ..extensions import db
 from ..models import Campaign, Donation, DonationTransition
 from ..models.types import utcnow
@@ -172,6 +173,8 @@ def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
     if left is None:
         return f"already {donation.status}"
     bump_totals(donation.campaign_id, raised=donation.amount_minor, donations=1)
+    db.session.refresh(donation)
+    signals.donation_succeeded.send(donation, event_id=event_id)
     return "counted"
 
 
@@ -189,7 +192,11 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
         stripe_event_id=event_id,
         values={"failure_message": (message or "payment failed")[:300]},
     )
-    return "marked failed" if left is not None else f"already {donation.status}"
+    if left is None:
+        return f"already {donation.status}"
+    db.session.refresh(donation)
+    signals.donation_failed.send(donation, event_id=event_id)
+    return "marked failed"
 
 
 def by_public_id(public_id: str) -> Donation | None:

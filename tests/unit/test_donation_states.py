@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from fundraiser import signals
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, DonationTransition
 from fundraiser.services import donations
@@ -115,3 +116,18 @@ def test_intent_cannot_claim_another_donation(
     assert donations.record_success(forged, event_id="e1") == "no matching donation"
     db.session.commit()
     assert campaign_totals(app) == (0, 0)
+
+
+def test_success_signal_is_sent_once(app: Flask, app_ctx: None, campaign: Campaign) -> None:
+    seen: list[tuple[int, str | None]] = []
+
+    def receiver(donation: Donation, event_id: str | None) -> None:
+        seen.append((donation.id, event_id))
+
+    donation_id = make_donation(campaign)
+    intent = payment_intent("pi_unit_1", amount=400, donation_id=donation_id)
+    with signals.donation_succeeded.connected_to(receiver):
+        donations.record_success(intent, event_id="evt_a")
+        donations.record_success(intent, event_id="evt_b")
+        db.session.commit()
+    assert seen == [(donation_id, "evt_a")]

@@ -1,0 +1,15 @@
+"""Signals other areas subscribe to, so the donation core need not know them.
+
+Receivers run inside the transaction of the change that sent them (before its
+commit), so what they write is stored with that change or not at all. They
+must not call Stripe or send mail directly: write to the outbox instead.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# sender: the Donation, now succeeded; kwargs: event_id (str | None)
+donation_succeeded = _signals.signal("donation-succeeded")
+# sender: the Donation, now failed; kwargs: event_id (str | None)
+donation_failed = _signals.signal("donation-failed")

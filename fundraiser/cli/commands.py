@@ -28,19 +28,29 @@ def _parse_deadline(text: str | None) -> datetime | None:
 @click.option("--deadline", help="ISO 8601; a time without zone is taken as UTC")
 @click.option("--tiers", default="", help='e.g. "4=a pint,7=a cocktail,20=a round"')
 @click.option("--story", default="", help="The story shown on the page")
+@click.option("--min", "minimum", default="1", show_default=True, help="Smallest gift")
+@click.option("--max", "maximum", default="10000", show_default=True, help="Largest gift online")
 def create_campaign(
-    title: str, target: str, currency: str, deadline: str | None, tiers: str, story: str
+    title: str,
+    target: str,
+    currency: str,
+    deadline: str | None,
+    tiers: str,
+    story: str,
+    minimum: str,
+    maximum: str,
 ) -> None:
     """Create a campaign; the newest campaign is the one the site shows."""
     try:
-        target_minor = parse_amount(target, currency)
         campaign = campaigns.create_campaign(
             title=title,
-            target_minor=target_minor,
+            target_minor=parse_amount(target, currency),
             currency=currency,
             deadline=_parse_deadline(deadline),
             tiers=campaigns.parse_tiers(tiers, currency),
             story=story,
+            min_amount_minor=parse_amount(minimum, currency),
+            max_amount_minor=parse_amount(maximum, currency),
         )
     except (AmountError, campaigns.CampaignError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -96,6 +96,16 @@ def parse_tiers(text: str, currency: str) -> list[dict[str, Any]]:
     return tiers
 
 
+def _free_slug(base: str) -> str:
+    """`base`, or `base-2`, `base-3`... whichever no campaign has yet."""
+    taken = set(db.session.scalars(sa.select(Campaign.slug).where(Campaign.slug.startswith(base))))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def create_campaign(
     *,
     title: str,
@@ -105,6 +115,8 @@ def create_campaign(
     tiers: list[dict[str, Any]] | None = None,
     story: str = "",
     slug: str | None = None,
+    min_amount_minor: int = 100,
+    max_amount_minor: int = 1_000_000,
 ) -> Campaign:
     """Create and commit a campaign; raises CampaignError on bad settings."""
     currency = currency.lower()
@@ -114,9 +126,15 @@ def create_campaign(
         raise CampaignError("The target must be more than zero.")
     if not title.strip():
         raise CampaignError("The campaign needs a title.")
+    if not 0 < min_amount_minor <= max_amount_minor:
+        raise CampaignError("The minimum gift must be above zero and not above the maximum.")
+    if any(not min_amount_minor <= t["amount"] <= max_amount_minor for t in tiers or []):
+        raise CampaignError("Every tier must lie between the minimum and maximum gift.")
     if deadline is not None and deadline.tzinfo is None:
         raise CampaignError("The deadline needs a time zone (e.g. 2026-12-24T23:59:00Z).")
-    slug = slug or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:64] or "campaign"
+    slug = _free_slug(
+        slug or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "campaign"
+    )
     campaign = Campaign(
         slug=slug,
         title=title.strip(),
@@ -125,6 +143,8 @@ def create_campaign(
         target_minor=target_minor,
         deadline=deadline,
         tiers=tiers or [],
+        min_amount_minor=min_amount_minor,
+        max_amount_minor=max_amount_minor,
     )
     db.session.add(campaign)
     db.session.commit()

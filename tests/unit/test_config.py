@@ -1,0 +1,60 @@
+"""Configuration: production refuses to start without its secrets."""
+
+from __future__ import annotations
+
+import pytest
+
+from fundraiser import create_app
+
+
+def test_production_names_each_missing_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("FUNDRAISER_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_x")
+    for name in ("SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError) as info:
+        create_app()
+    message = str(info.value)
+    assert (
+        "SECRET_KEY" in message
+        and "STRIPE_PUBLISHABLE_KEY" in message
+        and "STRIPE_WEBHOOK_SECRET" in message
+    )
+    assert "STRIPE_SECRET_KEY," not in message
+
+
+def test_production_starts_with_its_secrets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("FUNDRAISER_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
+    for name in (
+        "SECRET_KEY",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+    ):
+        monkeypatch.setenv(name, "set")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["LOCALSTRIPE_SHIM"] is False
+
+
+def test_development_defaults_need_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    for name in (
+        "FUNDRAISER_ENV",
+        "SECRET_KEY",
+        "STRIPE_SECRET_KEY",
+        "STRIPE_JS_URL",
+        "STRIPE_API_BASE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/d.db")
+    app = create_app()
+    assert app.config["STRIPE_JS_URL"] == "https://js.stripe.com/v3/"
+    assert app.config["STRIPE_API_BASE"] == ""

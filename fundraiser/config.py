@@ -42,6 +42,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Serves the localstripe browser shim; only the offline run command sets it.
         "LOCALSTRIPE_SHIM": _bool(env.get("LOCALSTRIPE_SHIM")) and not production,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Card fees a donor may choose to cover (default: UK standard cards, 1.5% + 20p).
+        "FEE_PERCENT_BPS": int(env.get("FEE_PERCENT_BPS") or 150),
+        "FEE_FIXED_MINOR": int(env.get("FEE_FIXED_MINOR") or 20),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -36,6 +36,13 @@ class Donation(db.Model):
     message: Mapped[str | None] = mapped_column(sa.Text)
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # The team whose page the gift came through, if any (counts for team and campaign).
+    team_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("team.id", name="fk_donation_team_id_team"), index=True
+    )
+    # What the donor added so the card fees don't come out of the gift; the
+    # charge is amount_minor + fee_cover_minor, the totals count amount_minor.
+    fee_cover_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))
@@ -45,6 +52,11 @@ class Donation(db.Model):
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
+
+    @property
+    def charge_minor(self) -> int:
+        """What the card is charged: the gift plus any fee cover."""
+        return self.amount_minor + (self.fee_cover_minor or 0)
 
     @property
     def public_name(self) -> str | None:

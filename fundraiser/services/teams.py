@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Campaign, Donation, Team
 from ..money import format_money
 from .campaigns import Progress
+from .slugs import first_free, slugify
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
@@ -86,7 +87,10 @@ def create_team(
         if by_slug(campaign, slug) is not None:
             raise TeamError(f"There is already a team at /t/{slug}.")
     else:
-        slug = _free_slug(campaign, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:56])
+        slug = first_free(
+            slugify(name, 56) or "team",
+            db.session.scalars(sa.select(Team.slug).where(Team.campaign_id == campaign.id)),
+        )
     team = Team(
         campaign_id=campaign.id,
         slug=slug,
@@ -97,20 +101,6 @@ def create_team(
     db.session.add(team)
     db.session.commit()
     return team
-
-
-def _free_slug(campaign: Campaign, base: str) -> str:
-    base = base or "team"
-    taken = set(
-        db.session.scalars(
-            sa.select(Team.slug).where(Team.campaign_id == campaign.id, Team.slug.startswith(base))
-        )
-    )
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def by_slug(campaign: Campaign, slug: str) -> Team | None:

@@ -46,21 +46,20 @@ def _conditional(etag: str, max_age: int, build: Callable[[], Response]) -> Resp
 
 def _embed(campaign: Campaign, team: Team | None) -> str:
     if team is None:
-        return render_template(
-            "embed.html",
-            campaign=campaign,
-            heading=campaign.title,
-            progress=campaigns.progress(campaign),
-            progress_url=url_for("api.progress"),
-            donate_url=public_url("public.campaign_page"),
-        )
+        heading, progress = campaign.title, campaigns.progress(campaign)
+        progress_url = url_for("api.progress")
+        donate_url = public_url("public.campaign_page")
+    else:
+        heading, progress = team.name, teams.progress(team)
+        progress_url = url_for("teams.team_progress", slug=team.slug)
+        donate_url = public_url("teams.team_page", slug=team.slug)
     return render_template(
         "embed.html",
         campaign=campaign,
-        heading=team.name,
-        progress=teams.progress(team),
-        progress_url=url_for("teams.team_progress", slug=team.slug),
-        donate_url=public_url("teams.team_page", slug=team.slug),
+        heading=heading,
+        progress=progress,
+        progress_url=progress_url,
+        donate_url=donate_url,
     )
 
 

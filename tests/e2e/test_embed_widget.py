@@ -17,11 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, expect
 
-from fundraiser.extensions import db
 from fundraiser.models import Campaign, Team
-from fundraiser.services import teams
 from tests.conftest import LiveServer, free_port
-from tests.support.donations import give
+from tests.support.factories import give, make_team
 
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Hull Pride</title></head>
@@ -50,16 +48,7 @@ def other_origin(host_dir: Path) -> Iterator[str]:
 
 @pytest.fixture
 def hull(app: Flask, campaign: Campaign) -> Team:
-    with app.app_context():
-        team = teams.create_team(
-            db.session.get(Campaign, campaign.id),  # type: ignore[arg-type]
-            name="Hull Pride",
-            slug="hull",
-            target_minor=50_000,
-        )
-        db.session.refresh(team)
-        db.session.expunge(team)
-        return team
+    return make_team(app, campaign.id, "Hull Pride", slug="hull", target_minor=50_000)
 
 
 def open_host(browser: Browser, url: str) -> tuple[Page, list[str]]:

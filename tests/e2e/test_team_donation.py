@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Team
-from fundraiser.services import teams
 from tests.conftest import LocalStripe, campaign_totals
 from tests.support.browser import fill_card
+from tests.support.factories import make_team
 
 OpenPage = Callable[..., Page]
 
@@ -21,13 +21,7 @@ OpenPage = Callable[..., Page]
 def test_covered_gift_on_a_team_page_moves_team_and_campaign(
     new_page: OpenPage, campaign: Campaign, app: Flask, localstripe: LocalStripe
 ) -> None:
-    with app.app_context():
-        teams.create_team(
-            db.session.get(Campaign, campaign.id),  # type: ignore[arg-type]
-            name="Glasgow Pride",
-            slug="glasgow",
-            target_minor=200_000,
-        )
+    make_team(app, campaign.id, "Glasgow Pride", slug="glasgow", target_minor=200_000)
     watcher = new_page("/t/glasgow", width=1280)
     team_bar = watcher.locator("section[aria-labelledby=team-progress-heading]")
     expect(team_bar.locator("[data-field=raised]")).to_have_text("£0.00")

@@ -14,7 +14,7 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.services import fees
 from tests.conftest import LiveServer, LocalStripe, campaign_totals, wait_until
-from tests.support.donations import deliver, pending_donation, succeeded_event
+from tests.support.factories import deliver, pending_donation, succeeded_event
 from tests.support.http import donate
 
 pytestmark = pytest.mark.stripe

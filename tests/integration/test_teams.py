@@ -14,16 +14,8 @@ from fundraiser.models import Campaign, Donation, Team
 from fundraiser.services import teams
 from fundraiser.webhooks import ledger
 from tests.conftest import LocalStripe, campaign_totals
-from tests.support.donations import deliver, give, pending_donation, succeeded_event
+from tests.support.factories import deliver, give, make_team, pending_donation, succeeded_event
 from tests.support.http import csrf_token, donate
-
-
-def make_team(app: Flask, campaign: Campaign, name: str, **kw: object) -> Team:
-    with app.app_context():
-        team = teams.create_team(db.session.get(Campaign, campaign.id), name=name, **kw)  # type: ignore[arg-type]
-        db.session.refresh(team)
-        db.session.expunge(team)
-        return team
 
 
 def team_totals(app: Flask) -> dict[str, tuple[int, int]]:
@@ -35,13 +27,18 @@ def team_totals(app: Flask) -> dict[str, tuple[int, int]]:
 @pytest.fixture
 def glasgow(app: Flask, campaign: Campaign) -> Team:
     return make_team(
-        app, campaign, "Glasgow Pride", slug="glasgow", target_minor=200_000, note="George Square"
+        app,
+        campaign.id,
+        "Glasgow Pride",
+        slug="glasgow",
+        target_minor=200_000,
+        note="George Square",
     )
 
 
 @pytest.fixture
 def hull(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign, "Hull Pride")
+    return make_team(app, campaign.id, "Hull Pride")
 
 
 def test_team_totals_add_up_to_the_campaign_total_of_team_donations(
@@ -162,7 +159,7 @@ def test_a_gift_naming_no_real_team_is_refused(
 def test_a_team_of_another_campaign_cannot_be_named(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
-    make_team(app, campaign, "Leeds")
+    make_team(app, campaign.id, "Leeds")
     with app.app_context():
         from fundraiser.services import campaigns
 
@@ -241,9 +238,9 @@ def test_bad_team_settings_are_refused(
 
 
 def test_slugs_come_from_names_and_never_collide(app: Flask, campaign: Campaign) -> None:
-    assert make_team(app, campaign, "Pride in Hull!").slug == "pride-in-hull"
-    assert make_team(app, campaign, "Pride  in HULL").slug == "pride-in-hull-2"
-    assert make_team(app, campaign, "Прайд").slug == "team"
+    assert make_team(app, campaign.id, "Pride in Hull!").slug == "pride-in-hull"
+    assert make_team(app, campaign.id, "Pride  in HULL").slug == "pride-in-hull-2"
+    assert make_team(app, campaign.id, "Прайд").slug == "team"
 
 
 def test_cli_creates_a_team_in_the_current_campaign(app: Flask, campaign: Campaign) -> None:

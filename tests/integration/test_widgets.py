@@ -12,28 +12,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from fundraiser.extensions import db
 from fundraiser.models import Campaign, Team
-from fundraiser.services import share_cards, teams
+from fundraiser.services import share_cards
 from fundraiser.widgets import routes as widget_routes
 from fundraiser.widgets.embedding import is_embeddable
-from tests.support.donations import give
+from tests.support.factories import give, make_team
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture
 def leeds(app: Flask, campaign: Campaign) -> Team:
-    with app.app_context():
-        team = teams.create_team(
-            db.session.get(Campaign, campaign.id),  # type: ignore[arg-type]
-            name="Leeds Pride & Friends",
-            slug="leeds",
-            target_minor=100_000,
-        )
-        db.session.refresh(team)
-        db.session.expunge(team)
-        return team
+    return make_team(app, campaign.id, "Leeds Pride & Friends", slug="leeds", target_minor=100_000)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Donation rows and their signed webhooks, for tests that need counted gifts fast."""
+"""Rows for tests: teams, and donations counted through signed webhooks."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from fundraiser.extensions import db
-from fundraiser.models import Donation
-from fundraiser.services import donations
+from fundraiser.models import Campaign, Donation, Team
+from fundraiser.services import donations, teams
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import stripe_events as se
 
@@ -65,3 +65,14 @@ def give(app: Flask, client: FlaskClient, campaign_id: int, amount: int, **kw: A
     response = deliver(client, succeeded_event(donation))
     assert response.json["outcome"] == "counted", response.json
     return donation
+
+
+def make_team(app: Flask, campaign_id: int, name: str, **kw: Any) -> Team:
+    """A team created through the service, as the CLI and dashboard do (detached)."""
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        team = teams.create_team(campaign, name=name, **kw)
+        db.session.refresh(team)
+        db.session.expunge(team)
+        return team

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .campaign import Campaign
+from .team import Team
 from .types import UTCDateTime, new_public_id, utcnow
 
 
@@ -52,6 +53,7 @@ class Donation(db.Model):
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
+    team: Mapped[Team | None] = relationship()
 
     @property
     def charge_minor(self) -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fundraiser import config
 from fundraiser.services import fees
 
 
@@ -67,3 +69,21 @@ def test_the_app_uses_its_fee_settings(app: Flask) -> None:
             assert fees.configured_cover(400) == 11
         finally:
             app.config["FEE_PERCENT_BPS"], app.config["FEE_FIXED_MINOR"] = saved
+
+
+def test_fee_settings_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("FEE_PERCENT_BPS", "290")
+    monkeypatch.setenv("FEE_FIXED_MINOR", "30")
+    settings = config.from_environment(str(tmp_path))
+    assert (settings["FEE_PERCENT_BPS"], settings["FEE_FIXED_MINOR"]) == (290, 30)
+
+
+@pytest.mark.parametrize("value", ["1.5", "-1", "10000", "lots"])
+def test_nonsense_fee_settings_stop_the_app_with_their_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str
+) -> None:
+    monkeypatch.setenv("FEE_PERCENT_BPS", value)
+    with pytest.raises(RuntimeError, match="FEE_PERCENT_BPS must be a whole number"):
+        config.from_environment(str(tmp_path))

@@ -102,5 +102,6 @@ def render_png(card: Card) -> bytes:
     if card.footer:
         draw.text((margin, HEIGHT - 64 - 40), card.footer, font=font(36), fill=MUTED)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    # optimize=True would save 5% of the bytes for six times the time (measured).
+    image.save(buffer, format="PNG")
     return buffer.getvalue()

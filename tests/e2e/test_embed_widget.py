@@ -22,7 +22,7 @@ from tests.conftest import LiveServer, free_port
 from tests.support.factories import give, make_team
 
 HOST_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>Hull Pride</title></head>
+<html><head><meta charset="utf-8"><title>Hull Pride</title><link rel="icon" href="data:,"></head>
 <body><h1>Hull Pride: our vigil</h1>
 <iframe src="{src}" title="Live total" width="320" height="240" style="border:0"></iframe>
 </body></html>
@@ -51,14 +51,18 @@ def hull(app: Flask, campaign: Campaign) -> Team:
     return make_team(app, campaign.id, "Hull Pride", slug="hull", target_minor=50_000)
 
 
-def open_host(browser: Browser, url: str) -> tuple[Page, list[str]]:
+def open_host(browser: Browser, url: str) -> tuple[Page, list[str], list[str]]:
+    """The host page, the URLs it and its frames requested, and console errors
+    (a refused frame, script or style under the widget's CSP would show there)."""
     context = browser.new_context(viewport={"width": 800, "height": 600})
     page = context.new_page()
     page.set_default_timeout(15_000)
     requests: list[str] = []
+    errors: list[str] = []
     page.on("request", lambda r: requests.append(r.url))  # the iframe's requests too
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(url)
-    return page, requests
+    return page, requests, errors
 
 
 def assert_only(requests: list[str], *origins: str) -> None:
@@ -75,7 +79,7 @@ def test_widget_on_another_origin_updates_and_opens_the_campaign(
     other_origin: str,
 ) -> None:
     (host_dir / "host.html").write_text(HOST_PAGE.format(src=live_server.url + "/embed/progress"))
-    page, requests = open_host(browser, other_origin + "/host.html")
+    page, requests, errors = open_host(browser, other_origin + "/host.html")
     widget = page.frame_locator("iframe")
     expect(widget.locator("[data-field=raised]")).to_have_text("£0.00")
     expect(widget.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
@@ -87,6 +91,7 @@ def test_widget_on_another_origin_updates_and_opens_the_campaign(
     )
     assert any(u == live_server.url + "/api/progress" for u in requests)
     assert_only(requests, other_origin, live_server.url)
+    assert errors == []
     assert page.context.cookies() == [], "the widget sets no cookie"
     # The donate button opens the campaign in a new tab, with no handle on the host page.
     with page.context.expect_page() as opened:
@@ -111,7 +116,7 @@ def test_team_widget_in_a_page_opened_from_disk(
     host = host_dir / "hull.html"
     host.write_text(HOST_PAGE.format(src=live_server.url + "/embed/t/hull"))
     give(app, client, campaign.id, 2000, team_id=hull.id)
-    page, requests = open_host(browser, host.as_uri())
+    page, requests, errors = open_host(browser, host.as_uri())
     widget = page.frame_locator("iframe")
     expect(widget.get_by_text("Hull Pride", exact=True)).to_be_visible()
     expect(widget.locator("[data-field=raised]")).to_have_text("£20.00")
@@ -123,6 +128,10 @@ def test_team_widget_in_a_page_opened_from_disk(
     expect(widget.get_by_role("link", name="Donate")).to_have_attribute(
         "href", live_server.url + "/t/hull"
     )
+    # 4.8% of the way: the bar is drawn (its width set by script under the CSP).
+    bar = widget.locator("[data-field=bar]")
+    assert 0 < bar.evaluate("el => el.getBoundingClientRect().width") < 50
     assert_only([u for u in requests if not u.startswith("file://")], live_server.url)
+    assert errors == []
     assert page.context.cookies() == []
     page.context.close()

@@ -106,7 +106,7 @@ def create_team(
 def by_slug(campaign: Campaign, slug: str) -> Team | None:
     """The campaign's team at /t/<slug>, or None."""
     return db.session.scalar(
-        sa.select(Team).where(Team.campaign_id == campaign.id, Team.slug == slug)
+        sa.select(Team).where(Team.campaign_id == campaign.id, Team.slug == slug.lower())
     )
 
 

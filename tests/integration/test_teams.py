@@ -128,6 +128,10 @@ def test_team_progress_json_matches_the_team(
     assert (body["raised_display"], body["team"]) == ("£4.00", "Glasgow Pride")
 
 
+def test_team_addresses_ignore_case(client: FlaskClient, glasgow: Team) -> None:
+    assert client.get("/t/Glasgow").status_code == 200
+
+
 def test_unknown_team_is_a_404(client: FlaskClient, campaign: Campaign) -> None:
     assert client.get("/t/nowhere").status_code == 404
     assert client.get("/api/teams/nowhere/progress").json == {"error": "There is no such team."}

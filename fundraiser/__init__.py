@@ -39,12 +39,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, public, templating, webhooks
+    from . import api, cli, errors, public, teams, templating, webhooks, widgets
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(cli.bp)
+    app.register_blueprint(teams.bp)
+    app.register_blueprint(widgets.bp)
     errors.register(app)
     templating.register(app)
     if app.config.get("LOCALSTRIPE_SHIM"):

@@ -25,6 +25,14 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole(env: os._Environ[str], name: str, default: int, upper: int) -> int:
+    """A whole number from 0 to `upper` - 1, or RuntimeError naming the setting."""
+    text = env.get(name) or str(default)
+    if not text.strip().isdigit() or int(text) >= upper:
+        raise RuntimeError(f"{name} must be a whole number from 0 to {upper - 1}, not {text!r}")
+    return int(text)
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """Return the settings the environment asks for, with development defaults."""
     env = os.environ
@@ -42,6 +50,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Serves the localstripe browser shim; only the offline run command sets it.
         "LOCALSTRIPE_SHIM": _bool(env.get("LOCALSTRIPE_SHIM")) and not production,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Card fees a donor may choose to cover (default: UK standard cards, 1.5% + 20p).
+        # The rate is in basis points (150 = 1.5%); the fixed part in minor units.
+        "FEE_PERCENT_BPS": _whole(env, "FEE_PERCENT_BPS", 150, 10_000),
+        "FEE_FIXED_MINOR": _whole(env, "FEE_FIXED_MINOR", 20, 100_000),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -7,10 +7,12 @@ from datetime import datetime
 from flask import Flask
 
 from .money import format_money
+from .services.fees import configured_cover
 
 
 def register(app: Flask) -> None:
     app.add_template_filter(format_money, "money")
+    app.add_template_global(configured_cover, "fee_cover")
 
     @app.template_filter("money_trim")
     def money_trim(minor: int, currency: str) -> str:

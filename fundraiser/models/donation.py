@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .campaign import Campaign
+from .team import Team
 from .types import UTCDateTime, new_public_id, utcnow
 
 
@@ -36,6 +37,13 @@ class Donation(db.Model):
     message: Mapped[str | None] = mapped_column(sa.Text)
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # The team whose page the gift came through, if any (counts for team and campaign).
+    team_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("team.id", name="fk_donation_team_id_team"), index=True
+    )
+    # What the donor added so the card fees don't come out of the gift; the
+    # charge is amount_minor + fee_cover_minor, the totals count amount_minor.
+    fee_cover_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))
@@ -45,6 +53,12 @@ class Donation(db.Model):
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+    @property
+    def charge_minor(self) -> int:
+        """What the card is charged: the gift plus any fee cover."""
+        return self.amount_minor + (self.fee_cover_minor or 0)
 
     @property
     def public_name(self) -> str | None:

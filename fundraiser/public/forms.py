@@ -42,6 +42,9 @@ class DonateForm(FlaskForm):
         ],
     )
     source = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])
+    # The slug of the team page the form is on; the view checks it names a team.
+    team = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])
+    cover_fees = BooleanField("Cover the card fees")
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
-from ..services import campaigns, donations
+from ..services import campaigns, donations, fees, teams
 from . import bp
 from .forms import DonateForm
 
@@ -32,6 +32,7 @@ def campaign_page() -> ResponseReturnValue:
         campaign=campaign,
         progress=campaigns.progress(campaign),
         form=DonateForm(campaign),
+        leaderboard=teams.leaderboard(campaign),
     )
 
 
@@ -45,6 +46,10 @@ def donate() -> ResponseReturnValue:
     form = DonateForm(campaign)
     if not form.validate():
         return jsonify(error=form.first_error(), fields=form.errors), 400
+    try:
+        team = teams.for_donation(campaign, form.team.data)
+    except teams.TeamError as exc:
+        return jsonify(error=str(exc)), 400
     request_ = donations.DonationRequest(
         amount_minor=form.amount_minor,
         display_name=form.display_name.data,
@@ -52,6 +57,8 @@ def donate() -> ResponseReturnValue:
         message=form.message.data,
         email=form.email.data,
         source=form.source.data,
+        team_id=team.id if team else None,
+        fee_cover_minor=fees.configured_cover(form.amount_minor) if form.cover_fees.data else 0,
     )
     try:
         started = donations.start_donation(campaign, request_)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Campaign
 from ..money import AmountError, format_money, parse_amount
+from .slugs import first_free, slugify
 
 DEMO_SLUG = "chechnya-evacuations"
 DEMO_STORY = """\
@@ -98,12 +99,9 @@ def parse_tiers(text: str, currency: str) -> list[dict[str, Any]]:
 
 def _free_slug(base: str) -> str:
     """`base`, or `base-2`, `base-3`... whichever no campaign has yet."""
-    taken = set(db.session.scalars(sa.select(Campaign.slug).where(Campaign.slug.startswith(base))))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return first_free(
+        base, db.session.scalars(sa.select(Campaign.slug).where(Campaign.slug.startswith(base)))
+    )
 
 
 def create_campaign(
@@ -132,9 +130,7 @@ def create_campaign(
         raise CampaignError("Every tier must lie between the minimum and maximum gift.")
     if deadline is not None and deadline.tzinfo is None:
         raise CampaignError("The deadline needs a time zone (e.g. 2026-12-24T23:59:00Z).")
-    slug = _free_slug(
-        slug or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "campaign"
-    )
+    slug = _free_slug(slug or slugify(title) or "campaign")
     campaign = Campaign(
         slug=slug,
         title=title.strip(),

@@ -46,6 +46,8 @@ class DonationRequest:
     message: str | None = None
     email: str | None = None
     source: str | None = None
+    team_id: int | None = None
+    fee_cover_minor: int = 0  # added on top of the gift; the charge is the sum
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +111,14 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         message=request.message,
         email=request.email,
         source=request.source,
+        team_id=request.team_id,
+        fee_cover_minor=request.fee_cover_minor,
     )
     db.session.add(donation)
     db.session.commit()
     try:
         intent = stripe_gateway.create_payment_intent(
-            amount_minor=donation.amount_minor,
+            amount_minor=donation.charge_minor,
             currency=donation.currency,
             metadata={"donation_id": str(donation.id), "campaign": campaign.slug},
             idempotency_key=f"donation-{donation.public_id}",
@@ -157,8 +161,8 @@ def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
     if donation is None:
         return "no matching donation"
     amount, currency = intent.get("amount"), str(intent.get("currency", "")).lower()
-    if amount != donation.amount_minor or currency != donation.currency:
-        return f"amount mismatch: intent {amount} {currency}, donation {donation.amount_minor} {donation.currency}"
+    if amount != donation.charge_minor or currency != donation.currency:
+        return f"amount mismatch: intent {amount} {currency}, donation {donation.charge_minor} {donation.currency}"
     left = transition(
         donation.id,
         SUCCEEDED,

@@ -14,6 +14,9 @@
   const buttonAmount = button.querySelector("[data-field=button-amount]");
   const customBox = form.querySelector(".custom-amount");
   const customInput = document.getElementById("custom-amount");
+  const coverBox = form.elements.namedItem("cover_fees");
+  const feeBps = BigInt(form.dataset.feeBps || "0");
+  const feeFixed = BigInt(form.dataset.feeFixed || "0");
   const lang = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
   const fmt = new Intl.NumberFormat(lang, { style: "currency", currency: currency.toUpperCase() });
   const digits = fmt.resolvedOptions().maximumFractionDigits;
@@ -22,6 +25,28 @@
   let busy = false;
 
   const format = (minor) => fmt.format(minor / 10 ** digits);
+  const formatTrim = (minor) =>
+    minor % 10 ** digits
+      ? format(minor)
+      : new Intl.NumberFormat(lang, {
+          style: "currency", currency: currency.toUpperCase(), maximumFractionDigits: 0,
+        }).format(minor / 10 ** digits);
+
+  // Mirrors fundraiser.services.fees.fee_cover in exact integers; only the server's figure is charged.
+  function feeCover(minor) {
+    const keep = 10000n - feeBps;
+    const charge = ((BigInt(minor) + feeFixed) * 10000n + keep - 1n) / keep;
+    return Number(charge - BigInt(minor));
+  }
+
+  function coverChosen() {
+    return Boolean(coverBox && coverBox.checked);
+  }
+
+  // What the card will be charged for a gift of `minor`: the gift, plus the cover if ticked.
+  function chargeFor(minor) {
+    return minor + (coverChosen() ? feeCover(minor) : 0);
+  }
 
   // Mirrors fundraiser.money.parse_amount; the server checks again and decides.
   function parseMinor(text) {
@@ -75,8 +100,13 @@
   function amountChanged() {
     customBox.hidden = chosenTier() !== "custom";
     const amount = chosenAmount();
-    buttonAmount.textContent = amount.minor ? format(amount.minor) : "";
-    if (amount.minor && elements) elements.update({ amount: amount.minor });
+    if (amount.minor && coverBox) {
+      form.querySelector("[data-field=fee-cover]").textContent = format(feeCover(amount.minor));
+      form.querySelector("[data-field=fee-gift]").textContent = formatTrim(amount.minor);
+    }
+    const charge = amount.minor ? chargeFor(amount.minor) : 0;
+    buttonAmount.textContent = charge ? format(charge) : "";
+    if (charge && elements) elements.update({ amount: charge });
   }
 
   function setUpStripe() {
@@ -88,7 +118,7 @@
     const amount = chosenAmount();
     elements = stripe.elements({
       mode: "payment",
-      amount: amount.minor || min,
+      amount: amount.minor ? chargeFor(amount.minor) : min,
       currency,
       paymentMethodTypes: ["card"],
     });
@@ -104,6 +134,8 @@
       message: field("message").value,
       email: field("email").value,
       source: field("source") ? field("source").value : "",
+      team: field("team") ? field("team").value : "",
+      cover_fees: coverChosen(),
     };
     const res = await fetch(form.action, {
       method: "POST",
@@ -150,7 +182,7 @@
   }
 
   form.addEventListener("change", (e) => {
-    if (e.target.name === "tier") amountChanged();
+    if (e.target.name === "tier" || e.target === coverBox) amountChanged();
   });
   customInput.addEventListener("input", amountChanged);
   form.addEventListener("submit", submit);

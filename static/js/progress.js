@@ -1,11 +1,16 @@
-// Keeps every progress bar on the page current by polling /api/progress,
-// and runs the deadline countdown. No inline script: settings come from data-*.
+// Keeps every progress bar on the page current by polling its data-progress-url
+// (/api/progress, or a team's), and runs the deadline countdown. No inline
+// script: settings come from data-*. A section without a target has no bar.
 (() => {
   "use strict";
   const POLL_MS = 3000;
   const sections = Array.from(document.querySelectorAll("[data-progress]"));
   if (!sections.length) return;
-  const url = sections[0].dataset.progressUrl;
+  const groups = new Map(); // progress URL -> the sections showing it
+  for (const section of sections) {
+    const url = section.dataset.progressUrl;
+    groups.set(url, [...(groups.get(url) || []), section]);
+  }
   const lang = document.documentElement.lang || "en-GB";
 
   function money(minor, currency, trim) {
@@ -25,6 +30,7 @@
 
   function setBar(section, raised, target) {
     const bar = section.querySelector("[role=progressbar]");
+    if (!bar) return null;
     const pct = target > 0 ? Math.min(100, (100 * raised) / target) : 0;
     section.querySelector("[data-field=bar]").style.width = pct.toFixed(2) + "%";
     bar.setAttribute("aria-valuenow", String(raised));
@@ -32,29 +38,38 @@
     return bar;
   }
 
-  function render(p) {
+  function setText(section, field, text) {
+    const el = section.querySelector(`[data-field=${field}]`);
+    if (el) el.textContent = text;
+  }
+
+  function render(group, p) {
     const raised = money(p.raised, p.currency, false);
-    const target = money(p.target, p.currency, true);
+    const target = p.target ? money(p.target, p.currency, true) : "";
     const plural = p.donations === 1 ? "" : "s";
-    for (const section of sections) {
+    const ofTarget = target ? ` of ${target}` : "";
+    for (const section of group) {
       const bar = setBar(section, p.raised, p.target);
-      bar.setAttribute("aria-valuetext", `${raised} raised of ${target}`);
-      section.querySelector("[data-field=raised]").textContent = raised;
-      section.querySelector("[data-field=target]").textContent = target;
-      section.querySelector("[data-field=summary]").textContent =
-        `${raised} raised of ${target} from ${p.donations} donation${plural}`;
+      if (bar) bar.setAttribute("aria-valuetext", `${raised} raised of ${target}`);
+      setText(section, "raised", raised);
+      setText(section, "target", target);
+      setText(section, "summary", `${raised} raised${ofTarget} from ${p.donations} donation${plural}`);
     }
     document.dispatchEvent(new CustomEvent("progress:update", { detail: p }));
   }
 
-  async function poll() {
+  async function pollOne(url, group) {
     try {
       // "no-cache" revalidates with the ETag, so an unchanged total costs a 304.
       const res = await fetch(url, { cache: "no-cache", headers: { Accept: "application/json" } });
-      if (res.ok) render(await res.json());
+      if (res.ok) render(group, await res.json());
     } catch (_) {
       // Offline for a moment: keep the last figures and try again.
     }
+  }
+
+  function poll() {
+    return Promise.all([...groups].map(([url, group]) => pollOne(url, group)));
   }
 
   function countdown() {
@@ -76,7 +91,7 @@
 
   for (const section of sections) {
     const bar = section.querySelector("[role=progressbar]");
-    setBar(section, Number(bar.getAttribute("aria-valuenow")), Number(bar.getAttribute("aria-valuemax")));
+    if (bar) setBar(section, Number(bar.getAttribute("aria-valuenow")), Number(bar.getAttribute("aria-valuemax")));
   }
   countdown();
   setInterval(countdown, 30000);

@@ -1,0 +1,78 @@
+"""Rows for tests: teams, and donations counted through signed webhooks."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from fundraiser.extensions import db
+from fundraiser.models import Campaign, Donation, Team
+from fundraiser.services import donations, teams
+from tests.conftest import WEBHOOK_SECRET
+from tests.support import stripe_events as se
+
+
+def pending_donation(
+    app: Flask,
+    campaign_id: int,
+    *,
+    amount: int,
+    team_id: int | None = None,
+    fee_cover: int = 0,
+    **fields: Any,
+) -> Donation:
+    """A pending donation with its own intent id, as /donate leaves it (detached)."""
+    with app.app_context():
+        donation = Donation(
+            campaign_id=campaign_id,
+            amount_minor=amount,
+            fee_cover_minor=fee_cover,
+            currency="gbp",
+            status=donations.PENDING,
+            team_id=team_id,
+            stripe_payment_intent_id="pi_test_" + secrets.token_hex(8),
+            **fields,
+        )
+        db.session.add(donation)
+        db.session.commit()
+        db.session.refresh(donation)
+        db.session.expunge(donation)
+        return donation
+
+
+def deliver(client: FlaskClient, evt: dict[str, Any]) -> TestResponse:
+    body, headers = se.signed(evt, WEBHOOK_SECRET)
+    return client.post("/stripe/webhook", data=body, headers=headers)
+
+
+def succeeded_event(donation: Donation, amount: int | None = None) -> dict[str, Any]:
+    """Stripe's payment_intent.succeeded for `donation`, charged `amount` (default: the charge)."""
+    obj = se.payment_intent(
+        donation.stripe_payment_intent_id or "",
+        amount=donation.charge_minor if amount is None else amount,
+        donation_id=donation.id,
+    )
+    return se.event("payment_intent.succeeded", obj)
+
+
+def give(app: Flask, client: FlaskClient, campaign_id: int, amount: int, **kw: Any) -> Donation:
+    """A donation counted through a signed webhook, as a paid one would be."""
+    donation = pending_donation(app, campaign_id, amount=amount, **kw)
+    response = deliver(client, succeeded_event(donation))
+    assert response.json["outcome"] == "counted", response.json
+    return donation
+
+
+def make_team(app: Flask, campaign_id: int, name: str, **kw: Any) -> Team:
+    """A team created through the service, as the CLI and dashboard do (detached)."""
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        team = teams.create_team(campaign, name=name, **kw)
+        db.session.refresh(team)
+        db.session.expunge(team)
+        return team

@@ -39,14 +39,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, public, templating, webhooks
+    from . import api, cli, errors, pledges, public, templating, webhooks
+    from .services import subscribers
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(pledges.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(cli.bp)
     errors.register(app)
     templating.register(app)
+    subscribers.connect()
     if app.config.get("LOCALSTRIPE_SHIM"):
         from . import devtools
 

@@ -42,6 +42,14 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Serves the localstripe browser shim; only the offline run command sets it.
         "LOCALSTRIPE_SHIM": _bool(env.get("LOCALSTRIPE_SHIM")) and not production,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Outgoing mail. With no MAIL_SERVER, mail stays in the outbox and is logged.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER")
+        or "Fundraiser <fundraiser@localhost>",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -3,5 +3,16 @@
 from .campaign import Campaign
 from .donation import Donation, DonationTransition
 from .ledger import StripeEvent
+from .outbox import EmailSuppression, OutboxMessage
+from .pledge import Pledge, SourceLink
 
-__all__ = ["Campaign", "Donation", "DonationTransition", "StripeEvent"]
+__all__ = [
+    "Campaign",
+    "Donation",
+    "DonationTransition",
+    "EmailSuppression",
+    "OutboxMessage",
+    "Pledge",
+    "SourceLink",
+    "StripeEvent",
+]

@@ -36,6 +36,8 @@ class Donation(db.Model):
     message: Mapped[str | None] = mapped_column(sa.Text)
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    # The pledge this donation pays, if it came from a payday link.
+    pledge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pledge.id"), index=True)
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))

@@ -46,6 +46,7 @@ class DonationRequest:
     message: str | None = None
     email: str | None = None
     source: str | None = None
+    pledge_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         message=request.message,
         email=request.email,
         source=request.source,
+        pledge_id=request.pledge_id,
     )
     db.session.add(donation)
     db.session.commit()

@@ -100,9 +100,7 @@ def is_suppressed(address: str, kind: str) -> str | None:
     """The reason mail of `kind` must not go to `address`, or None."""
     reasons = set(
         db.session.scalars(
-            sa.select(EmailSuppression.reason).where(
-                EmailSuppression.address == normalise(address)
-            )
+            sa.select(EmailSuppression.reason).where(EmailSuppression.address == normalise(address))
         )
     )
     if BOUNCED in reasons:

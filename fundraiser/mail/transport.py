@@ -78,7 +78,9 @@ class SmtpTransport:
             raise TemporaryFailure(f"recipient deferred: {detail}") from exc
         except smtplib.SMTPDataError as exc:
             if exc.smtp_code >= 500:
-                raise PermanentFailure(f"message refused: {exc.smtp_code} {exc.smtp_error!r}") from exc
+                raise PermanentFailure(
+                    f"message refused: {exc.smtp_code} {exc.smtp_error!r}"
+                ) from exc
             raise TemporaryFailure(f"message deferred: {exc.smtp_code} {exc.smtp_error!r}") from exc
         except (smtplib.SMTPException, OSError) as exc:
             # Refused connections, timeouts, auth or sender problems: ours, not

@@ -75,6 +75,8 @@ class PledgeForm(FlaskForm):
         choice = field.data or ""
         if choice == OTHER or not choice:
             day = self.payday_other.data
+            if day is None and any(self.payday_other.raw_data or []):
+                raise ValidationError("That doesn't look like a date. Please pick one.")
             if day is None:
                 raise ValidationError("Please choose your payday.")
         else:

@@ -117,7 +117,9 @@ def cancel(token: str) -> ResponseReturnValue:
     try:
         if request.method == "POST":
             pledges.cancel(pledge)
-            return render_template("pledges/cancelled.html", campaign=pledge.campaign, pledge=pledge)
+            return render_template(
+                "pledges/cancelled.html", campaign=pledge.campaign, pledge=pledge
+            )
         pledges.refuse_if_closed(pledge)
     except tokens.TokenError as exc:
         _refuse(exc)

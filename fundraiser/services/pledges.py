@@ -122,7 +122,9 @@ def _leave(pledge: Pledge, to_status: str, values: dict[str, Any]) -> str | None
     return left
 
 
-def create_pledge(campaign: Campaign, request: PledgeRequest, now: datetime | None = None) -> Pledge:
+def create_pledge(
+    campaign: Campaign, request: PledgeRequest, now: datetime | None = None
+) -> Pledge:
     """Record a pledge, count it as pledged and queue its confirmation; commit.
 
     Then tries to deliver the confirmation at once (the sender retries it later

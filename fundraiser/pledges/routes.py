@@ -97,6 +97,7 @@ def pay(token: str) -> ResponseReturnValue:
         form=DonateForm(campaign, email=pledge.email),
         preset_amount=pledge.amount_minor,
         donate_url=url_for("pledges.pay_donate", token=token),
+        donate_heading="Give what you pledged",
     )
 
 

@@ -79,7 +79,9 @@ def test_pledge_remind_pay_and_fulfil(
     # The link is used up now.
     response = page.goto(pay_url)
     assert response is not None and response.status == 410
-    expect(page.get_by_role("heading", name="This pledge is already paid. Thank you!")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="This pledge is already paid. Thank you!")
+    ).to_be_visible()
 
 
 def test_give_link_presets_the_form_and_labels_the_donation(

@@ -36,8 +36,14 @@ def _insert_ignoring_conflict(values: dict[str, Any], conflict: list[str]) -> bo
     table = values.pop("__table__")
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
-    return db.session.execute(stmt).rowcount == 1
+    stmt = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        # rowcount is -1 on PostgreSQL here; a returned id is what proves the insert.
+        .returning(table.c.id)
+    )
+    return db.session.execute(stmt).first() is not None
 
 
 def queue(

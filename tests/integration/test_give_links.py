@@ -11,10 +11,9 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, SourceLink
-from tests.conftest import WEBHOOK_SECRET, LocalStripe
-from tests.support import stripe_events as se
+from tests.conftest import LocalStripe
 from tests.support.http import csrf_token, donate
-from tests.support.pledges import cli, outbox
+from tests.support.pledges import cli, donations, outbox, webhook_success
 from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.stripe
@@ -111,18 +110,8 @@ def test_donations_through_a_link_record_its_label(
 
 
 def _succeed(client: FlaskClient, app: Flask, event_id: str) -> None:
-    with app.app_context():
-        donation = db.session.scalar(sa.select(Donation))
-        assert donation is not None
-        obj = se.payment_intent(
-            donation.stripe_payment_intent_id or "",
-            amount=donation.amount_minor,
-            donation_id=donation.id,
-        )
-    body, headers = se.signed(
-        se.event("payment_intent.succeeded", obj, event_id=event_id), WEBHOOK_SECRET
-    )
-    assert client.post("/stripe/webhook", data=body, headers=headers).status_code == 200
+    [donation] = donations(app)
+    assert webhook_success(client, donation, event_id).status_code == 200
 
 
 def test_receipt_is_delivered_after_the_webhook_once(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from fundraiser.mail import sender
 from fundraiser.models import EmailSuppression, OutboxMessage
 from fundraiser.models.types import utcnow
 from tests.conftest import free_port
+from tests.support.concurrency import run_at_once
 from tests.support.smtp import SmtpSink
 
 
@@ -155,22 +155,7 @@ def test_550_fails_suppresses_and_is_never_retried(app: Flask, smtp: SmtpSink) -
 
 def test_two_senders_at_once_send_each_message_once(app: Flask, smtp: SmtpSink) -> None:
     ids = [add_message(app, f"k-race-{i}", to=f"r{i}@example.org") for i in range(12)]
-    barrier = threading.Barrier(3)
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            deliver(app)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert errors == []
+    run_at_once(lambda: deliver(app), threads=3)
     delivered = sorted(r for got in smtp.received for r in got.rcpt_tos)
     assert delivered == sorted(f"r{i}@example.org" for i in range(12))
     assert {row(app, i).status for i in ids} == {"sent"}

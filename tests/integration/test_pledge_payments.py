@@ -9,18 +9,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from fundraiser.extensions import db
-from fundraiser.models import Campaign, Donation, Pledge
+from fundraiser.models import Campaign, Pledge
 from fundraiser.models.types import utcnow
 from fundraiser.services import tokens
 from tests.conftest import WEBHOOK_SECRET, LocalStripe
 from tests.support import stripe_events as se
 from tests.support.http import csrf_token
-from tests.support.pledges import at, cli, make_pledge, outbox, pledges, today, totals
+from tests.support.pledges import (
+    at,
+    cli,
+    donations,
+    make_pledge,
+    outbox,
+    pledges,
+    today,
+    totals,
+    webhook_success,
+)
 
 pytestmark = pytest.mark.stripe
 
@@ -50,26 +58,6 @@ def start_payment(client: FlaskClient, token: str, amount: str = "7.00"):
         json={"amount": amount, "email": "pat@example.org", "source": ""},
         headers={"X-CSRFToken": csrf, "Accept": "application/json"},
     )
-
-
-def donations(app: Flask) -> list[Donation]:
-    with app.app_context():
-        rows = list(db.session.scalars(sa.select(Donation).order_by(Donation.id)))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
-
-
-def webhook_success(client: FlaskClient, donation: Donation, event_id: str | None = None):
-    obj = se.payment_intent(
-        donation.stripe_payment_intent_id or "",
-        amount=donation.amount_minor,
-        donation_id=donation.id,
-    )
-    body, headers = se.signed(
-        se.event("payment_intent.succeeded", obj, event_id=event_id), WEBHOOK_SECRET
-    )
-    return client.post("/stripe/webhook", data=body, headers=headers)
 
 
 def test_paying_fulfils_the_pledge_once_and_moves_the_totals(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from fundraiser import mail
 from fundraiser.extensions import db
 from fundraiser.models import Campaign
 from fundraiser.services import reminders
+from tests.support.concurrency import run_at_once
 from tests.support.pledges import at, cli, link_path, make_pledge, outbox, pledges, today, totals
 from tests.support.smtp import SmtpSink
 
@@ -150,24 +150,13 @@ def test_reminder_runs_at_once_send_each_reminder_once(
     for i in range(6):
         make_pledge(client, payday=payday, email=f"p{i}@example.org")
     now = datetime.fromisoformat(at(payday))
-    barrier = threading.Barrier(3)
-    errors: list[BaseException] = []
 
     def run() -> None:
-        try:
-            with app.app_context():
-                barrier.wait()
-                reminders.send_due(now)
-                mail.deliver_due()
-        except BaseException as exc:
-            errors.append(exc)
+        with app.app_context():
+            reminders.send_due(now)
+            mail.deliver_due()
 
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert errors == []
+    run_at_once(run, threads=3)
     for i in range(6):
         got = smtp.to(f"p{i}@example.org")
         assert [m.subject.startswith("It's payday") for m in got] == [False, True]

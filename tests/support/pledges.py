@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -14,9 +14,13 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from fundraiser.extensions import db
-from fundraiser.models import Campaign, OutboxMessage, Pledge
+from fundraiser.models import Campaign, Donation, OutboxMessage, Pledge
 from fundraiser.models.types import utcnow
+from tests.conftest import WEBHOOK_SECRET
+from tests.support import stripe_events as se
 from tests.support.http import csrf_token
+
+M = TypeVar("M")
 
 _LINK = re.compile(r"https?://\S+")
 
@@ -78,20 +82,40 @@ def link_path(text: str, prefix: str) -> str:
     raise AssertionError(f"no {prefix} link in:\n{text}")
 
 
-def pledges(app: Flask) -> list[Pledge]:
+def rows(app: Flask, model: type[M]) -> list[M]:
+    """Every row of `model`, oldest first, detached so tests can read them freely."""
     with app.app_context():
-        rows = list(db.session.scalars(sa.select(Pledge).order_by(Pledge.id)))
-        for row in rows:
+        found = list(db.session.scalars(sa.select(model).order_by(model.id)))  # type: ignore[attr-defined]
+        for row in found:
             db.session.expunge(row)
-        return rows
+        return found
+
+
+def pledges(app: Flask) -> list[Pledge]:
+    return rows(app, Pledge)
 
 
 def outbox(app: Flask) -> list[OutboxMessage]:
-    with app.app_context():
-        rows = list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
-        for row in rows:
-            db.session.expunge(row)
-        return rows
+    return rows(app, OutboxMessage)
+
+
+def donations(app: Flask) -> list[Donation]:
+    return rows(app, Donation)
+
+
+def webhook_success(
+    client: FlaskClient, donation: Donation, event_id: str | None = None
+) -> TestResponse:
+    """Deliver a signed payment_intent.succeeded for `donation` to the webhook."""
+    obj = se.payment_intent(
+        donation.stripe_payment_intent_id or "",
+        amount=donation.amount_minor,
+        donation_id=donation.id,
+    )
+    body, headers = se.signed(
+        se.event("payment_intent.succeeded", obj, event_id=event_id), WEBHOOK_SECRET
+    )
+    return client.post("/stripe/webhook", data=body, headers=headers)
 
 
 def totals(app: Flask) -> dict[str, int]:

@@ -103,7 +103,14 @@ def _deliver_claimed(
         report.suppressed += 1
         return True
     try:
-        transport.send(build_message(row, current_app.config["MAIL_DEFAULT_SENDER"]))
+        message = build_message(row, current_app.config["MAIL_DEFAULT_SENDER"])
+    except (ValueError, TypeError) as exc:  # a row no retry can mend; the address is not to blame
+        current_app.logger.exception("outbox %s cannot be built", row.id)
+        _finish(row.id, token, status=FAILED, last_error=f"cannot build: {exc}"[:500])
+        report.failed += 1
+        return True
+    try:
+        transport.send(message)
     except PermanentFailure as exc:
         current_app.logger.warning("outbox %s to %s failed: %s", row.id, row.to_address, exc)
         suppress(row.to_address, BOUNCED, str(exc))

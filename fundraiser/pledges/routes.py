@@ -130,12 +130,9 @@ def cancel(token: str) -> ResponseReturnValue:
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # RFC 8058 one-click unsubscribe posts without a session; the token is the check.
 def unsubscribe(token: str) -> ResponseReturnValue:
-    try:
-        address = tokens.verify(tokens.UNSUBSCRIBE, token)
-    except tokens.TokenError as exc:
-        _refuse(exc)
+    pledge = _pledge_or_refuse(tokens.UNSUBSCRIBE, token)
     if request.method == "POST":
-        pledges.unsubscribe(address)
+        pledges.unsubscribe(pledge.email)
         return render_template("pledges/unsubscribed.html", campaign=campaigns.current_campaign())
     return render_template("pledges/unsubscribe.html", campaign=campaigns.current_campaign())
 

@@ -20,8 +20,10 @@ def _links(pledge: Pledge) -> dict[str, str]:
     }
 
 
-def unsubscribe_url(address: str) -> str:
-    token = tokens.sign(tokens.UNSUBSCRIBE, address.strip().lower())
+def unsubscribe_url(pledge: Pledge) -> str:
+    """Stops reminders to the pledge's address. Signs the pledge's id, not the
+    address, so no email address ends up in a URL (or a server's access log)."""
+    token = tokens.sign(tokens.UNSUBSCRIBE, pledge.public_id)
     return external_url("pledges.unsubscribe", token=token)
 
 
@@ -47,7 +49,7 @@ def queue_reminder(pledge: Pledge, campaign: Campaign, number: int) -> bool:
     often or concurrently the reminder job runs.
     """
     amount = format_money(pledge.amount_minor, pledge.currency)
-    unsubscribe = unsubscribe_url(pledge.email)
+    unsubscribe = unsubscribe_url(pledge)
     subject = (
         f"It's payday: your {amount} for {campaign.title}"
         if number == 1

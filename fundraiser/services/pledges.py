@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from .. import mail
 from ..extensions import db
@@ -152,7 +153,12 @@ def create_pledge(
         mail.unsuppress(pledge.email, mail.UNSUBSCRIBED)
     key = pledge_mail.queue_confirmation(pledge, campaign)
     db.session.commit()
-    mail.deliver_one(key)
+    try:
+        mail.deliver_one(key)
+    except Exception:
+        # The pledge and its email are stored; the sender will try again.
+        db.session.rollback()
+        current_app.logger.exception("confirmation %s not sent now; left in the outbox", key)
     return pledge
 
 

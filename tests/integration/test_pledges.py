@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,17 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign
 from fundraiser.services import reminders
 from tests.support.concurrency import run_at_once
-from tests.support.pledges import at, cli, link_path, make_pledge, outbox, pledges, today, totals
+from tests.support.pledges import (
+    at,
+    cli,
+    link_path,
+    links,
+    make_pledge,
+    outbox,
+    pledges,
+    today,
+    totals,
+)
 from tests.support.smtp import SmtpSink
 
 BASE = "http://fundraiser.test"
@@ -229,6 +240,24 @@ def test_unsubscribe_stops_every_reminder_at_once(
     cli(app, "send-reminders", "--now", at(payday + timedelta(days=4)))
     assert len(smtp.received) == sent_before, "nor the other pledge's reminder"
     assert app.test_client().post(unsubscribe).status_code == 200, "unsubscribing twice is fine"
+    # Confirmations are transactional and still go; a newly ticked box is fresh consent.
+    make_pledge(client, payday=payday + timedelta(days=5), email="sam@example.org")
+    assert smtp.received[-1].subject == "Your £7.00 pledge to Test drive"
+    cli(app, "send-reminders", "--now", at(payday + timedelta(days=5)))
+    assert smtp.received[-1].subject == "It's payday: your £7.00 for Test drive"
+    assert len(smtp.received) == sent_before + 2
+
+
+def test_no_email_address_in_any_link(
+    app: Flask, client: FlaskClient, campaign: Campaign, smtp: SmtpSink
+) -> None:
+    make_pledge(client, payday=today(), email="private.person@example.org")
+    cli(app, "send-reminders", "--now", at(today()))
+    for message in smtp.received:
+        for url in links(message.text):
+            payload = url.rsplit("/", 1)[-1].split(".")[0]
+            decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            assert b"private.person" not in decoded, url
 
 
 def test_cancel_link_asks_first_then_cancels_once(

@@ -39,9 +39,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, public, teams, templating, webhooks, widgets
+    from . import api, cli, errors, pledges, public, teams, templating, webhooks, widgets
+    from .services import subscribers
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(pledges.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(cli.bp)
@@ -49,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(widgets.bp)
     errors.register(app)
     templating.register(app)
+    subscribers.connect()
     if app.config.get("LOCALSTRIPE_SHIM"):
         from . import devtools
 

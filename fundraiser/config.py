@@ -54,6 +54,14 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # The rate is in basis points (150 = 1.5%); the fixed part in minor units.
         "FEE_PERCENT_BPS": _whole(env, "FEE_PERCENT_BPS", 150, 10_000),
         "FEE_FIXED_MINOR": _whole(env, "FEE_FIXED_MINOR", 20, 100_000),
+        # Outgoing mail. With no MAIL_SERVER, mail stays in the outbox and is logged.
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER")
+        or "Fundraiser <fundraiser@localhost>",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -26,7 +26,11 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "5000"))
 LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
 # (seconds between runs, flask command) for jobs later issues add.
-SCHEDULE: list[tuple[int, list[str]]] = []
+SCHEDULE: list[tuple[int, list[str]]] = [
+    # Payday reminders (also delivers the outbox), and the outbox alone.
+    (60, ["fundraiser", "send-reminders"]),
+    (60, ["fundraiser", "send-mail"]),
+]
 
 
 def flask(*args: str, env: dict[str, str]) -> None:
@@ -89,6 +93,8 @@ def run_schedule(env: dict[str, str], stop: threading.Event) -> None:
 
 def main() -> None:
     env = dict(os.environ)
+    # Links in emails (payday links) point at this server.
+    env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}:{PORT}")
     children: list[subprocess.Popen[bytes]] = []
     if not env.get("STRIPE_SECRET_KEY"):
         children.append(start_localstripe(env))

@@ -32,6 +32,7 @@ from fundraiser import create_app
 from fundraiser.extensions import db
 from fundraiser.models import Campaign
 from fundraiser.services import campaigns
+from tests.support.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK_SECRET = "whsec_test_" + "0" * 24
@@ -206,3 +207,21 @@ def wait_until(
         if value or time.monotonic() > deadline:
             return bool(value)
         time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink(free_port())
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp(app: Flask, smtp_server: SmtpSink) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback, emptied, with the app's MAIL_* pointed at it."""
+    smtp_server.reset()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    yield smtp_server
+    app.config.update(saved)

@@ -44,6 +44,8 @@ class Donation(db.Model):
     # What the donor added so the card fees don't come out of the gift; the
     # charge is amount_minor + fee_cover_minor, the totals count amount_minor.
     fee_cover_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # The pledge this donation pays, if it came from a payday link.
+    pledge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pledge.id"), index=True)
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))

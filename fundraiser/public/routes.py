@@ -38,7 +38,16 @@ def campaign_page() -> ResponseReturnValue:
 
 @bp.post("/donate")
 def donate() -> ResponseReturnValue:
-    campaign = _campaign_or_404()
+    return start_donation_response(_campaign_or_404())
+
+
+def start_donation_response(
+    campaign: Campaign, *, pledge_id: int | None = None
+) -> ResponseReturnValue:
+    """Validate the donate form in this request and start its payment, as JSON.
+
+    Shared by /donate and a pledge's pay link (which passes `pledge_id`).
+    """
     if request.is_json and not isinstance(request.get_json(silent=True), dict):
         return jsonify(error="Send the donation as a JSON object."), 400
     if not (request.is_json or request.mimetype in _FORM_TYPES):
@@ -59,6 +68,7 @@ def donate() -> ResponseReturnValue:
         source=form.source.data,
         team_id=team.id if team else None,
         fee_cover_minor=fees.configured_cover(form.amount_minor) if form.cover_fees.data else 0,
+        pledge_id=pledge_id,
     )
     try:
         started = donations.start_donation(campaign, request_)

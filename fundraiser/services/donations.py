@@ -48,6 +48,7 @@ class DonationRequest:
     source: str | None = None
     team_id: int | None = None
     fee_cover_minor: int = 0  # added on top of the gift; the charge is the sum
+    pledge_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         source=request.source,
         team_id=request.team_id,
         fee_cover_minor=request.fee_cover_minor,
+        pledge_id=request.pledge_id,
     )
     db.session.add(donation)
     db.session.commit()

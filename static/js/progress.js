@@ -28,11 +28,19 @@
     return fmt.format(value);
   }
 
-  function setBar(section, raised, target) {
+  function setBar(section, raised, target, pledged) {
     const bar = section.querySelector("[role=progressbar]");
     if (!bar) return null;
     const pct = target > 0 ? Math.min(100, (100 * raised) / target) : 0;
     section.querySelector("[data-field=bar]").style.width = pct.toFixed(2) + "%";
+    // Pledges show as a lighter segment after the raised part, never as raised.
+    const pledgedBar = section.querySelector("[data-field=bar-pledged]");
+    if (pledgedBar) {
+      const share = target > 0 ? Math.min(100 - pct, (100 * pledged) / target) : 0;
+      pledgedBar.style.left = pct.toFixed(2) + "%";
+      pledgedBar.style.width = share.toFixed(2) + "%";
+      pledgedBar.dataset.pledged = String(pledged);
+    }
     bar.setAttribute("aria-valuenow", String(raised));
     bar.setAttribute("aria-valuemax", String(target));
     return bar;
@@ -48,9 +56,20 @@
     const target = p.target ? money(p.target, p.currency, true) : "";
     const plural = p.donations === 1 ? "" : "s";
     const ofTarget = target ? ` of ${target}` : "";
+    const pledged = money(p.pledged || 0, p.currency, false);
     for (const section of group) {
-      const bar = setBar(section, p.raised, p.target);
-      if (bar) bar.setAttribute("aria-valuetext", `${raised} raised of ${target}`);
+      const bar = setBar(section, p.raised, p.target, p.pledged || 0);
+      if (bar) {
+        bar.setAttribute(
+          "aria-valuetext",
+          `${raised} raised of ${target}` + (p.pledged ? `, and ${pledged} pledged` : ""),
+        );
+      }
+      const pledgedWords = section.querySelector("[data-field=pledged-words]");
+      if (pledgedWords) {
+        pledgedWords.hidden = !p.pledged;
+        setText(section, "pledged", pledged);
+      }
       setText(section, "raised", raised);
       setText(section, "target", target);
       setText(section, "summary", `${raised} raised${ofTarget} from ${p.donations} donation${plural}`);
@@ -91,7 +110,15 @@
 
   for (const section of sections) {
     const bar = section.querySelector("[role=progressbar]");
-    if (bar) setBar(section, Number(bar.getAttribute("aria-valuenow")), Number(bar.getAttribute("aria-valuemax")));
+    const pledgedBar = section.querySelector("[data-field=bar-pledged]");
+    if (bar) {
+      setBar(
+        section,
+        Number(bar.getAttribute("aria-valuenow")),
+        Number(bar.getAttribute("aria-valuemax")),
+        pledgedBar ? Number(pledgedBar.dataset.pledged) : 0,
+      );
+    }
   }
   countdown();
   setInterval(countdown, 30000);

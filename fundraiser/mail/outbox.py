@@ -1,0 +1,116 @@
+"""Writing to the outbox, and the suppression list the sender honours.
+
+`queue` runs in the caller's transaction, so an email is stored with what
+caused it or not at all. Its idempotency key is unique: queueing the same key
+again (a repeated webhook, a second run of a command) is a no-op.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import EmailSuppression, OutboxMessage
+from ..models.types import utcnow
+from .render import render_email
+
+BOUNCED = "bounced"
+UNSUBSCRIBED = "unsubscribed"
+# Kinds that an unsubscribe stops; receipts and confirmations are transactional.
+REMINDER_KINDS = frozenset({"pledge_reminder"})
+
+
+def normalise(address: str) -> str:
+    return address.strip().lower()
+
+
+def _insert_ignoring_conflict(values: dict[str, Any], conflict: list[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; True if a row was written.
+
+    Unlike catching IntegrityError, this leaves the caller's transaction
+    usable, which matters inside a webhook's transaction.
+    """
+    table = values.pop("__table__")
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        # rowcount is -1 on PostgreSQL here; a returned id is what proves the insert.
+        .returning(table.c.id)
+    )
+    return db.session.execute(stmt).first() is not None
+
+
+def queue(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> bool:
+    """Render and store an email in the caller's transaction. Sends nothing.
+
+    Returns False (and writes nothing) when `key` was queued before.
+    """
+    text, html = render_email(template, **context)
+    return _insert_ignoring_conflict(
+        {
+            "__table__": OutboxMessage.__table__,
+            "idempotency_key": key[:200],
+            "kind": kind,
+            "to_address": to.strip(),
+            "subject": subject[:300],
+            "body_text": text,
+            "body_html": html,
+            "headers": headers or {},
+            "status": "queued",
+            "attempts": 0,
+            "next_attempt_at": utcnow(),
+            "created_at": utcnow(),
+        },
+        ["idempotency_key"],
+    )
+
+
+def suppress(address: str, reason: str, detail: str = "") -> bool:
+    """Add `address` to the suppression list for `reason`, in the caller's transaction."""
+    return _insert_ignoring_conflict(
+        {
+            "__table__": EmailSuppression.__table__,
+            "address": normalise(address),
+            "reason": reason,
+            "detail": detail[:300],
+            "created_at": utcnow(),
+        },
+        ["address", "reason"],
+    )
+
+
+def unsuppress(address: str, reason: str) -> None:
+    db.session.execute(
+        sa.delete(EmailSuppression).where(
+            EmailSuppression.address == normalise(address), EmailSuppression.reason == reason
+        )
+    )
+
+
+def is_suppressed(address: str, kind: str) -> str | None:
+    """The reason mail of `kind` must not go to `address`, or None."""
+    reasons = set(
+        db.session.scalars(
+            sa.select(EmailSuppression.reason).where(EmailSuppression.address == normalise(address))
+        )
+    )
+    if BOUNCED in reasons:
+        return BOUNCED
+    if UNSUBSCRIBED in reasons and kind in REMINDER_KINDS:
+        return UNSUBSCRIBED
+    return None

@@ -1,0 +1,64 @@
+"""Signed, expiring tokens for links in emails (itsdangerous).
+
+Each purpose has its own salt, so a token made for one purpose (a cancel link)
+is refused for another (paying). A refused token raises TokenError carrying
+the HTTP status to show: 400 for tampered or wrong-purpose, 410 for expired.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+PAY = "pledge-pay"
+CANCEL = "pledge-cancel"
+UNSUBSCRIBE = "unsubscribe"
+
+MAX_AGE: dict[str, timedelta] = {
+    PAY: timedelta(days=14),
+    # A cancel link goes out at pledge time, possibly weeks before payday.
+    CANCEL: timedelta(days=120),
+    UNSUBSCRIBE: timedelta(days=365),
+}
+
+
+class TokenError(Exception):
+    """A link that cannot be used; `status` is 400 or 410, `message` is for people."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _serializer(purpose: str, issued_at: datetime | None = None) -> URLSafeTimedSerializer:
+    if purpose not in MAX_AGE:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    signer: type[TimestampSigner] = TimestampSigner
+    if issued_at is not None:
+        stamp = int(issued_at.timestamp())
+        signer = type("IssuedAtSigner", (TimestampSigner,), {"get_timestamp": lambda _s: stamp})
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=f"fundraiser.{purpose}", signer=signer
+    )
+
+
+def sign(purpose: str, value: str, *, issued_at: datetime | None = None) -> str:
+    """A URL-safe token for `value`; `issued_at` back-dates it (tests of expiry)."""
+    return str(_serializer(purpose, issued_at).dumps(value))
+
+
+def verify(purpose: str, token: str) -> str:
+    """The value signed into `token` for `purpose`, or TokenError."""
+    max_age = int(MAX_AGE[purpose].total_seconds())
+    try:
+        value = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenError(410, "This link has expired.") from exc
+    except BadSignature as exc:
+        raise TokenError(400, "This link is not valid. Please check you copied all of it.") from exc
+    if not isinstance(value, str):
+        raise TokenError(400, "This link is not valid. Please check you copied all of it.")
+    return value

@@ -1,0 +1,39 @@
+// The pledge form: shows the custom amount and date inputs only when chosen,
+// and names the amount on the button. The form works without it.
+(() => {
+  "use strict";
+  const form = document.getElementById("pledge-form");
+  if (!form) return;
+  const currency = form.dataset.currency.toUpperCase();
+  const lang = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
+  const fmt = new Intl.NumberFormat(lang, { style: "currency", currency });
+  const digits = fmt.resolvedOptions().maximumFractionDigits;
+  const custom = form.querySelector(".pledge-custom");
+  const customInput = document.getElementById("pledge-custom-amount");
+  const other = form.querySelector(".payday-other");
+  const buttonAmount = form.querySelector("[data-field=pledge-amount]");
+
+  const checked = (name) => {
+    const input = form.querySelector(`input[name="${name}"]:checked`);
+    return input ? input.value : "";
+  };
+
+  function minorOf(tier) {
+    if (tier !== "custom") return Number(tier);
+    const m = /^(\d{1,9})(?:[.,](\d{1,2}))?$/.exec(customInput.value.replace(/\s/g, "").replace(/^[£$€¥₽]/, ""));
+    if (!m) return null;
+    return Number(m[1]) * 10 ** digits + (digits ? Number((m[2] || "").padEnd(digits, "0").slice(0, digits)) : 0);
+  }
+
+  function update() {
+    const tier = checked("tier");
+    custom.hidden = tier !== "custom";
+    other.hidden = checked("payday") !== "other";
+    const minor = minorOf(tier);
+    buttonAmount.textContent = minor ? fmt.format(minor / 10 ** digits) : "";
+  }
+
+  form.addEventListener("change", update);
+  customInput.addEventListener("input", update);
+  update();
+})();

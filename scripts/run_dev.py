@@ -8,7 +8,6 @@ Periodic jobs (see SCHEDULE) run in the background while it serves.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 import signal
@@ -91,11 +90,21 @@ def run_schedule(env: dict[str, str], stop: threading.Event) -> None:
                 )
 
 
-def main() -> None:
-    env = dict(os.environ)
-    # Links in emails (payday links) point at this server.
-    env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}:{PORT}")
-    children: list[subprocess.Popen[bytes]] = []
+def stop_children(children: list[subprocess.Popen[bytes]]) -> None:
+    for child in reversed(children):
+        child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()  # gunicorn's graceful stop can outlast our patience
+            child.wait()
+
+
+def serve(
+    env: dict[str, str], children: list[subprocess.Popen[bytes]], stop: threading.Event
+) -> None:
+    """Start everything, then wait on the web server. Children go in `children`."""
     if not env.get("STRIPE_SECRET_KEY"):
         children.append(start_localstripe(env))
     else:
@@ -103,39 +112,33 @@ def main() -> None:
         print(f"    stripe listen --forward-to http://127.0.0.1:{PORT}/stripe/webhook")
     flask("db", "upgrade", env=env)
     flask("fundraiser", "demo", env=env)
-    stop = threading.Event()
     threading.Thread(target=run_schedule, args=(env, stop), daemon=True).start()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"{HOST}:{PORT}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    gunicorn = ["-m", "gunicorn", "--bind", f"{HOST}:{PORT}", "--workers", "2", "--threads", "4"]
+    server = subprocess.Popen([sys.executable, *gunicorn, "wsgi:app"], cwd=ROOT, env=env)
     children.append(server)
     print(f"* Open http://{HOST}:{PORT}/ (Ctrl-C to stop)")
+    server.wait()
 
-    def shutdown(*_: object) -> None:
+
+def main() -> None:
+    env = dict(os.environ)
+    # Links in emails (payday links) point at this server.
+    env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}:{PORT}")
+    children: list[subprocess.Popen[bytes]] = []
+    stop = threading.Event()
+
+    def on_sigterm(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        serve(env, children, stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        # Also on a failed start-up, so no emulator is left holding its port.
         stop.set()
-        for child in reversed(children):
-            child.terminate()
-        for child in children:
-            child.wait(timeout=10)
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, shutdown)
-    with contextlib.suppress(KeyboardInterrupt):
-        server.wait()
-    shutdown()
+        stop_children(children)
 
 
 if __name__ == "__main__":

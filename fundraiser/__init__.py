@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from . import config as config_module
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,16 +35,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, public, templating, webhooks
+    from . import api, auth, cli, dashboard, errors, public, templating, webhooks
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(cli.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
     errors.register(app)
     templating.register(app)
     if app.config.get("LOCALSTRIPE_SHIM"):

@@ -74,6 +74,7 @@ def donations() -> ResponseReturnValue:
 @bp.get("/donations.csv")
 def donations_csv() -> ResponseReturnValue:
     campaign = campaign_or_404()
+    campaign_id = campaign.id
     filters, errors = parse_filters(donation_table.sources(campaign))
     if errors:
         return Response("\n".join(errors), status=400, mimetype="text/plain")
@@ -84,7 +85,7 @@ def donations_csv() -> ResponseReturnValue:
         table="donations",
         filters=filters.as_args(),
     )
-    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(campaign, filters))
+    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(campaign_id, filters))
     filename = f"donations-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(
         stream_with_context(body),

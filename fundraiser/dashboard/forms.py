@@ -16,7 +16,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..money import AmountError, parse_amount
 from ..public.forms import clean_text
@@ -65,7 +65,7 @@ class RefundForm(MoneyForm):
 
 
 class OfflineForm(MoneyForm):
-    received_on = DateField("Date received", validators=[DataRequired()])
+    received_on = DateField("Date received", validators=[InputRequired()])
     method = SelectField(
         "How",
         choices=[SelectChoice(value, label) for value, label in METHODS.items()],

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 
 from ..extensions import db
 from ..models import Campaign, Donation, DonationDeduction
@@ -52,7 +51,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def select_donations(campaign: Campaign, filters: Filters) -> sa.Select[Any]:
+def select_donations(campaign_id: int, filters: Filters) -> sa.Select[Any]:
     """Donations with their refunded/disputed figures, newest first, filtered."""
     query = (
         sa.select(
@@ -62,7 +61,7 @@ def select_donations(campaign: Campaign, filters: Filters) -> sa.Select[Any]:
             sa.func.coalesce(DonationDeduction.deducted_minor, 0).label("deducted"),
         )
         .outerjoin(DonationDeduction, DonationDeduction.donation_id == Donation.id)
-        .where(Donation.campaign_id == campaign.id)
+        .where(Donation.campaign_id == campaign_id)
     )
     if filters.status:
         query = query.where(Donation.status == filters.status)
@@ -85,17 +84,54 @@ def select_donations(campaign: Campaign, filters: Filters) -> sa.Select[Any]:
     return query.order_by(Donation.created_at.desc(), Donation.id.desc())
 
 
-def page(campaign: Campaign, filters: Filters, number: int) -> Pagination:
-    """One page of the table (rows are (Donation, refunded, disputed, deducted))."""
-    return db.paginate(
-        select_donations(campaign, filters), page=number, per_page=PER_PAGE, error_out=False
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of rows, with what a pager needs (the names Flask-SQLAlchemy uses)."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page(campaign: Campaign, filters: Filters, number: int, per_page: int = PER_PAGE) -> Page:
+    """One page of the table; rows are (Donation, refunded, disputed, deducted)."""
+    query = select_donations(campaign.id, filters)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
+    items = list(db.session.execute(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, page=number, per_page=per_page, total=int(total or 0))
 
 
-def rows(campaign: Campaign, filters: Filters) -> Iterator[Any]:
-    """Every matching row, fetched in batches, for a streamed export."""
+def rows(campaign_id: int, filters: Filters) -> Iterator[Any]:
+    """Every matching row, fetched in batches, for a streamed export.
+
+    Takes the id, not the Campaign: a streamed response runs after the view's
+    session has closed.
+    """
     result = db.session.execute(
-        select_donations(campaign, filters).execution_options(yield_per=500)
+        select_donations(campaign_id, filters).execution_options(yield_per=500)
     )
     yield from result
 

@@ -116,7 +116,16 @@ def main() -> None:
         env=env,
     )
     children.append(server)
+    if env.get("LOCALSTRIPE_SHIM"):
+        # Paid test donations for the dashboard, once; the webhook needs the server up.
+        wait_for(f"http://127.0.0.1:{PORT}/api/progress")
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "fundraiser", "demo-donations"],
+            cwd=ROOT,
+            env=env,
+        )
     print(f"* Open http://{HOST}:{PORT}/ (Ctrl-C to stop)")
+    print(f"* Organisers: http://{HOST}:{PORT}/login (make an account first, see the README)")
 
     def shutdown(*_: object) -> None:
         stop.set()

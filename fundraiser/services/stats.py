@@ -185,8 +185,14 @@ def _daily(
     ):
         per_day[_as_day(value)][2] += int(total)
     start = min([campaign.created_at.date(), *per_day.keys()])
-    end = max([now.date(), *per_day.keys()])
-    days, online, offline, out, cumulative = [], [], [], [], []
+    last_money = max([now.date(), *per_day.keys()])
+    # The axis runs on to the deadline (at most ~4 months ahead) so the target
+    # line shows the runway left; the running total stops at today.
+    end = last_money
+    if campaign.deadline is not None:
+        end = max(end, min(campaign.deadline.date(), last_money + timedelta(days=120)))
+    days, online, offline, out = [], [], [], []
+    cumulative: list[int | None] = []
     running = 0
     current = start
     while current <= end:
@@ -196,7 +202,7 @@ def _daily(
         online.append(a)
         offline.append(b)
         out.append(-c)
-        cumulative.append(running)
+        cumulative.append(running if current <= last_money else None)
         current += timedelta(days=1)
     return {
         "currency": campaign.currency,

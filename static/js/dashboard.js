@@ -22,7 +22,7 @@
           { type: "bar", label: "Card", data: daily.online.map(major), backgroundColor: "#6b2fb3", stack: "day" },
           { type: "bar", label: "Offline", data: daily.offline.map(major), backgroundColor: "#008026", stack: "day" },
           { type: "bar", label: "Refunds and disputes", data: daily.refunds.map(major), backgroundColor: "#b3261e", stack: "day" },
-          { type: "line", label: "Running total", data: daily.cumulative.map(major), borderColor: "#1b1b22", yAxisID: "total", tension: 0.1, pointRadius: 2 },
+          { type: "line", label: "Running total", data: daily.cumulative.map((v) => (v === null ? null : major(v))), borderColor: "#1b1b22", yAxisID: "total", tension: 0.1, pointRadius: 2 },
           { type: "line", label: "Target", data: daily.days.map(() => major(daily.target)), borderColor: "#ff8c00", borderDash: [6, 4], yAxisID: "total", pointRadius: 0 },
         ],
       },

@@ -85,6 +85,8 @@ def test_overview_agrees_with_api_progress(
 
     chart = json.loads(_DATA.search(html).group(1))  # type: ignore[union-attr]
     daily = chart["daily"]
+    today = datetime.now(UTC).date().isoformat()
+    assert daily["days"][-1] == today, "no deadline: the axis ends today"
     assert daily["cumulative"][-1] == api["raised"], "the running total ends at raised"
     assert daily["target"] == api["target"]
     assert sum(daily["online"]) == gross and sum(daily["offline"]) == 12345
@@ -134,6 +136,22 @@ def test_chart_days_are_utc_days(app: Flask, logged_in: FlaskClient, campaign: C
     assert daily["online"][:3] == [0, 400, 0]
     assert daily["cumulative"][:3] == [0, 400, 400]
     assert date.fromisoformat(daily["days"][0]) == date(2017, 4, 19)
+
+
+def test_chart_runs_to_the_deadline_with_the_total_stopping_today(
+    app: Flask, campaign: Campaign
+) -> None:
+    now = datetime(2017, 4, 20, 12, tzinfo=UTC)
+    with app.app_context():
+        make_donation(campaign, 700, created_at=now - timedelta(hours=1))
+        c = db.session.get_one(Campaign, campaign.id)
+        c.created_at = now - timedelta(days=1)
+        c.deadline = now + timedelta(days=10)
+        db.session.commit()
+        daily = stats.overview(c, now=now).daily
+    assert daily["days"][0] == "2017-04-19" and daily["days"][-1] == "2017-04-30"
+    assert daily["cumulative"][:2] == [0, 700]
+    assert daily["cumulative"][2:] == [None] * 10
 
 
 def test_chart_js_is_served_to_organisers_only_and_not_on_public_pages(

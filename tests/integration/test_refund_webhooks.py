@@ -6,6 +6,7 @@ deliveries; a dispute takes the money out until it is won.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -175,3 +176,30 @@ def test_events_for_unknown_payments_or_other_currencies_change_nothing(
     assert "not a refund" in deliver(client, "refund.created", {"id": "re_x"})["outcome"]
     assert campaign_totals(app) == (2000, 1)
     assert count(app, Refund) == 0
+
+
+def test_concurrent_events_for_one_donation_count_each_refund_once(
+    app: Flask, client: FlaskClient, paid: Donation
+) -> None:
+    """Twelve deliveries at once: four refunds, each in three different events."""
+    refunds = [re_.refund(INTENT, 100 * (n + 1), refund_id=f"re_conc_{n}") for n in range(4)]
+    deliveries = []
+    for obj in refunds:
+        for event_type in ("refund.created", "refund.updated", "charge.refund.updated"):
+            deliveries.append(se.signed(se.event(event_type, obj), WEBHOOK_SECRET))
+    barrier = threading.Barrier(len(deliveries))
+    codes: list[int] = []
+
+    def send(body: bytes, headers: dict[str, str]) -> None:
+        own = app.test_client()
+        barrier.wait()
+        codes.append(own.post("/stripe/webhook", data=body, headers=headers).status_code)
+
+    threads = [threading.Thread(target=send, args=d) for d in deliveries]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert codes == [200] * len(deliveries)
+    assert campaign_totals(app) == (2000 - 1000, 1)
+    assert count(app, Refund) == 4

@@ -137,6 +137,18 @@ def donation_for(obj: dict[str, Any]) -> Donation | None:
     )
 
 
+def _locked_donation(obj: dict[str, Any]) -> Donation | str:
+    """The object's donation, locked for this transaction, or why there is none."""
+    donation = donation_for(obj)
+    if donation is None:
+        return "no matching donation"
+    currency = str(obj.get("currency", "")).lower()
+    if currency != donation.currency:
+        return f"currency mismatch: {currency or 'none'} on a {donation.currency} donation"
+    lock(donation.id)
+    return donation
+
+
 def _outcome(change: int, what: str) -> str:
     return f"{what}; raised {'-' if change > 0 else '+'}{abs(change)}" if change else what
 
@@ -147,12 +159,9 @@ def record_refund(obj: dict[str, Any], *, origin: str = "stripe") -> str:
     amount = obj.get("amount")
     if not (isinstance(refund_id, str) and isinstance(amount, int) and amount > 0):
         return "not a refund"
-    donation = donation_for(obj)
-    if donation is None:
-        return "no matching donation"
-    if str(obj.get("currency", "")).lower() != donation.currency:
-        return f"currency mismatch: refund {obj.get('currency')}, donation {donation.currency}"
-    lock(donation.id)
+    donation = _locked_donation(obj)
+    if isinstance(donation, str):
+        return donation
     refund = db.session.scalar(sa.select(Refund).where(Refund.stripe_refund_id == refund_id))
     if refund is None:
         refund = _requested_by_us(obj, donation.id)
@@ -196,12 +205,9 @@ def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str
     only the newest such figure is kept, and known refunds are never counted
     on top of it (the larger of the two counts).
     """
-    donation = donation_for(charge)
-    if donation is None:
-        return "no matching donation"
-    if str(charge.get("currency", "")).lower() != donation.currency:
-        return "currency mismatch"
-    lock(donation.id)
+    donation = _locked_donation(charge)
+    if isinstance(donation, str):
+        return donation
     refunds = (charge.get("refunds") or {}).get("data") or []
     for refund in refunds:
         if isinstance(refund, dict):
@@ -231,10 +237,9 @@ def record_dispute(obj: dict[str, Any]) -> str:
     dispute_id, status, amount = obj.get("id"), str(obj.get("status") or ""), obj.get("amount")
     if not (isinstance(dispute_id, str) and status and isinstance(amount, int) and amount >= 0):
         return "not a dispute"
-    donation = donation_for(obj)
-    if donation is None:
-        return "no matching donation"
-    lock(donation.id)
+    donation = _locked_donation(obj)
+    if isinstance(donation, str):
+        return donation
     dispute = db.session.scalar(sa.select(Dispute).where(Dispute.stripe_dispute_id == dispute_id))
     if dispute is None:
         dispute = Dispute(

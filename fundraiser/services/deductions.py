@@ -109,6 +109,7 @@ def apply_deductions(donation_id: int) -> int:
     change = deducted - row.deducted_minor
     if change:
         bump_totals(donation.campaign_id, raised=-change)
+        signals.donation_deducted.send(db.session.get_one(Donation, donation_id), change=change)
     return change
 
 

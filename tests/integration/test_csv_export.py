@@ -16,7 +16,7 @@ from fundraiser.money import format_decimal
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
-from tests.support.factories import make_donation
+from tests.support.dashboard import make_donation
 
 FORMULA_NAME = '=HYPERLINK("x")'
 

@@ -16,8 +16,7 @@ from fundraiser.services import stats
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
-from tests.support.dashboard import post_form
-from tests.support.factories import make_donation
+from tests.support.dashboard import make_donation, post_form
 
 _STAT = re.compile(
     r'data-stat="(?P<name>[\w-]+)"(?: data-(?:minor|count)="(?P<num>\d+)")?>(?P<text>[^<]*)<'

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.models import Campaign
 from fundraiser.services.donation_table import PER_PAGE
-from tests.support.factories import make_donation
+from tests.support.dashboard import make_donation
 
 _ROW = re.compile(r'<tr data-donation="([^"]+)">')
 

@@ -203,3 +203,27 @@ def test_concurrent_events_for_one_donation_count_each_refund_once(
     assert codes == [200] * len(deliveries)
     assert campaign_totals(app) == (2000 - 1000, 1)
     assert count(app, Refund) == 4
+
+
+def test_every_change_is_signalled_for_other_totals(
+    app: Flask, client: FlaskClient, paid: Donation
+) -> None:
+    """Other derived totals (a team's, say) follow refunds through `donation_deducted`."""
+    from fundraiser import signals
+
+    seen: list[tuple[int, int]] = []
+
+    def receiver(donation: Donation, change: int) -> None:
+        seen.append((donation.id, change))
+
+    signals.donation_deducted.connect(receiver)
+    try:
+        obj = re_.refund(INTENT, 500, refund_id="re_sig")
+        deliver(client, "refund.created", obj)
+        deliver(client, "refund.updated", obj)
+        deliver(client, "charge.dispute.created", re_.dispute(INTENT, 2000))
+        deliver(client, "charge.dispute.closed", re_.dispute(INTENT, 2000, status="won"))
+    finally:
+        signals.donation_deducted.disconnect(receiver)
+    assert seen == [(paid.id, 500), (paid.id, 1500), (paid.id, -1500)]
+    assert campaign_totals(app) == (1500, 1)

@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
+NPM ?= npm
+
 .PHONY: run test lint bench clean
 
-run: $(VENV)/.deps-run
+run: $(VENV)/.deps-run node_modules/.package-lock.json
 	$(BIN)/python scripts/run_dev.py
 
-test: $(VENV)/.deps-test
+test: $(VENV)/.deps-test node_modules/.package-lock.json
 	bash scripts/test.sh
 
 lint: $(VENV)/.deps-test
@@ -28,5 +30,11 @@ $(VENV)/.deps-test: $(VENV)/.deps-run
 	bash scripts/install-test-deps.sh
 	touch $@
 
+# The dashboard's front-end libraries (Chart.js), exactly as package-lock.json pins
+# them; the app serves them from node_modules (never a CDN, never committed).
+node_modules/.package-lock.json: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 from sqlalchemy import event
 
 from . import config as config_module
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,11 +36,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # Flask-Login's own context processor loads the user for every template,
+    # reading the session and so marking every public page `Vary: Cookie`.
+    # The proxy below is loaded only by templates that use it (the dashboard).
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, pledges, public, teams, templating, webhooks, widgets
+    from . import (
+        api,
+        auth,
+        cli,
+        dashboard,
+        errors,
+        pledges,
+        public,
+        teams,
+        templating,
+        webhooks,
+        widgets,
+    )
     from .services import subscribers
 
     app.register_blueprint(public.bp)
@@ -49,6 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cli.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(widgets.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dashboard.bp)
     errors.register(app)
     templating.register(app)
     subscribers.connect()

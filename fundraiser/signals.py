@@ -13,3 +13,7 @@ _signals = Namespace()
 donation_succeeded = _signals.signal("donation-succeeded")
 # sender: the Donation, now failed; kwargs: event_id (str | None)
 donation_failed = _signals.signal("donation-failed")
+# sender: the Donation whose refunds/disputes now take `change` more (negative:
+# less) out of `raised`; kwargs: change (int, minor units). Per-team or other
+# derived totals subscribe to follow refunds and disputes.
+donation_deducted = _signals.signal("donation-deducted")

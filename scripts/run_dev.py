@@ -116,7 +116,12 @@ def serve(
     gunicorn = ["-m", "gunicorn", "--bind", f"{HOST}:{PORT}", "--workers", "2", "--threads", "4"]
     server = subprocess.Popen([sys.executable, *gunicorn, "wsgi:app"], cwd=ROOT, env=env)
     children.append(server)
+    if env.get("LOCALSTRIPE_SHIM"):
+        # Paid test donations for the dashboard, once; the webhook needs the server up.
+        wait_for(f"http://127.0.0.1:{PORT}/api/progress")
+        flask("fundraiser", "demo-donations", env=env)
     print(f"* Open http://{HOST}:{PORT}/ (Ctrl-C to stop)")
+    print(f"* Organisers: http://{HOST}:{PORT}/login (make an account first, see the README)")
     server.wait()
 
 

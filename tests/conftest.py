@@ -225,3 +225,29 @@ def smtp(app: Flask, smtp_server: SmtpSink) -> Iterator[SmtpSink]:
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
     yield smtp_server
     app.config.update(saved)
+
+
+# --- Organisers (the dashboard) ---
+ORGANISER_EMAIL = "robin@example.org"
+ORGANISER_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def organiser(app: Flask) -> str:
+    """An organiser account (ORGANISER_EMAIL / ORGANISER_PASSWORD); returns the email."""
+    from fundraiser.services import organisers
+
+    with app.app_context():
+        organisers.create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    return ORGANISER_EMAIL
+
+
+@pytest.fixture
+def logged_in(app: Flask, organiser: str) -> FlaskClient:
+    """A test client logged in as the organiser."""
+    from tests.support.dashboard import login
+
+    client = app.test_client()
+    response = login(client, organiser, ORGANISER_PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client

@@ -3,17 +3,27 @@
 from .campaign import Campaign
 from .donation import Donation, DonationTransition
 from .ledger import StripeEvent
+from .offline import OfflineGift
+from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage
 from .pledge import Pledge, SourceLink
+from .refunds import Dispute, DonationDeduction, Refund
 from .team import Team
 
 __all__ = [
+    "AuditEntry",
     "Campaign",
+    "Dispute",
     "Donation",
+    "DonationDeduction",
     "DonationTransition",
     "EmailSuppression",
+    "LoginFailure",
+    "OfflineGift",
+    "Organiser",
     "OutboxMessage",
     "Pledge",
+    "Refund",
     "SourceLink",
     "StripeEvent",
     "Team",

@@ -88,6 +88,42 @@ def retrieve_payment_intent(intent_id: str) -> dict[str, Any]:
         raise _provider_error(exc) from exc
 
 
+def create_refund(
+    *, payment_intent_id: str, amount_minor: int, metadata: dict[str, str], idempotency_key: str
+) -> dict[str, Any]:
+    """Refund `amount_minor` of a succeeded intent. MOVES MONEY back to the donor.
+
+    Returns the refund as a plain dict (id, amount, currency, status,
+    payment_intent, charge). Raises PaymentProviderError when Stripe refuses.
+    """
+    try:
+        refund = client().v1.refunds.create(
+            params={
+                "payment_intent": payment_intent_id,
+                "amount": amount_minor,
+                "metadata": metadata,
+            },
+            options={"idempotency_key": idempotency_key},
+        )
+    except stripe.StripeError as exc:
+        current_app.logger.warning("stripe refund error: %s", exc)
+        raise PaymentProviderError(
+            exc.user_message or "Stripe refused the refund: " + str(exc.code or "error"),
+            code=exc.code,
+        ) from exc
+    return refund.to_dict()
+
+
+def charge_payment_intent(charge_id: str) -> str | None:
+    """The PaymentIntent id a charge belongs to, asked of Stripe. Moves no money."""
+    try:
+        charge = client().v1.charges.retrieve(charge_id).to_dict()
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+    intent = charge.get("payment_intent")
+    return intent if isinstance(intent, str) else None
+
+
 def verify_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
     """Return the event in `payload` if Stripe signed it within the tolerance.
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("webhooks", __name__)
 
-from . import handlers, routes  # noqa: E402,F401  (registers handlers and views)
+from . import handlers, refund_handlers, routes  # noqa: E402,F401  (registers handlers and views)

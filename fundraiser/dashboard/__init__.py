@@ -1,0 +1,33 @@
+"""The organisers' dashboard. Every route here requires a logged-in organiser.
+
+Login is enforced once, for the whole blueprint, in `before_request`, so a
+new page cannot forget it; tests/integration/test_login_required.py walks the
+URL map to prove it for every route that is not deliberately public.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from ..extensions import login_manager
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.before_request
+def require_organiser() -> ResponseReturnValue | None:
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    # Donor names and emails: no shared cache or back-button copy may keep them.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+from . import donations, money, overview, settings  # noqa: E402,F401

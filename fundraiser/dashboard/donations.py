@@ -1,0 +1,139 @@
+"""The donations table, its CSV export, one donation's page, and refunds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+
+from ..models import Donation
+from ..models.types import utcnow
+from ..money import format_decimal, format_money
+from ..services import audit, donation_table, exports, refunds
+from ..services.donations import by_public_id
+from . import bp
+from .common import campaign_or_404, organiser, page_number
+from .forms import RefundForm
+
+
+def _date(raw: str | None, label: str, errors: list[str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(f"The {label} date should look like 2017-04-21.")
+        return None
+
+
+def parse_filters(sources: list[str]) -> tuple[donation_table.Filters, list[str]]:
+    """Filters from the query string; anything invalid is dropped and explained."""
+    args, errors = request.args, []
+    status = args.get("status") or None
+    if status and status not in donation_table.STATUSES:
+        errors.append("Choose a status from the list.")
+        status = None
+    source = (args.get("source") or "").strip()[:64] or None
+    if source and source not in sources:
+        errors.append(f"No donation came through the source {source!r}.")
+    date_from = _date(args.get("from"), "from", errors)
+    date_to = _date(args.get("to"), "to", errors)
+    if date_from and date_to and date_from > date_to:
+        errors.append("The 'from' date is after the 'to' date.")
+    q = (args.get("q") or "").strip()[:100] or None
+    return donation_table.Filters(status, source, date_from, date_to, q), errors
+
+
+@bp.get("/donations")
+def donations() -> ResponseReturnValue:
+    campaign = campaign_or_404()
+    sources = donation_table.sources(campaign)
+    filters, errors = parse_filters(sources)
+    pagination = donation_table.page(campaign, filters, page_number(request.args.get("page")))
+    return render_template(
+        "dashboard/donations.html",
+        campaign=campaign,
+        filters=filters,
+        errors=errors,
+        pagination=pagination,
+        sources=sources,
+        statuses=donation_table.STATUSES,
+    ), (400 if errors else 200)
+
+
+@bp.get("/donations.csv")
+def donations_csv() -> ResponseReturnValue:
+    campaign = campaign_or_404()
+    campaign_id = campaign.id
+    filters, errors = parse_filters(donation_table.sources(campaign))
+    if errors:
+        return Response("\n".join(errors), status=400, mimetype="text/plain")
+    audit.log(
+        "export",
+        "Exported donations as CSV",
+        organiser=organiser(),
+        table="donations",
+        filters=filters.as_args(),
+    )
+    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(campaign_id, filters))
+    filename = f"donations-{utcnow():%Y%m%d-%H%M%S}.csv"
+    return Response(
+        stream_with_context(body),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _donation_or_404(public_id: str) -> Donation:
+    campaign = campaign_or_404()
+    donation = by_public_id(public_id)
+    if donation is None or donation.campaign_id != campaign.id:
+        abort(404, description="There is no such donation.")
+    return donation
+
+
+@bp.get("/donations/<public_id>")
+def donation(public_id: str) -> ResponseReturnValue:
+    found = _donation_or_404(public_id)
+    return _render_donation(found, RefundForm(found.currency))
+
+
+def _render_donation(found: Donation, form: RefundForm, code: int = 200) -> ResponseReturnValue:
+    out = refunds.money_out(found)
+    if not form.amount.data and out.refundable:
+        form.amount.data = format_decimal(out.refundable, found.currency)
+    return render_template(
+        "dashboard/donation.html", campaign=found.campaign, donation=found, out=out, form=form
+    ), code
+
+
+@bp.post("/donations/<public_id>/refund")
+def refund(public_id: str) -> ResponseReturnValue:
+    found = _donation_or_404(public_id)
+    form = RefundForm(found.currency)
+    if not form.validate():
+        flash(form.first_error(), "error")
+        return _render_donation(found, form, 400)
+    try:
+        made = refunds.refund_from_dashboard(
+            found.id,
+            amount_minor=form.amount_minor,
+            note=form.note.data or "",
+            request_key=form.request_key.data or "",
+            organiser=organiser(),
+        )
+    except refunds.RefundError as exc:
+        flash(str(exc), "error")
+        return _render_donation(by_public_id(public_id) or found, RefundForm(found.currency), 400)
+    flash(f"Refunded {format_money(made.amount_minor, made.currency)} ({made.status}).", "info")
+    return redirect(url_for("dashboard.donation", public_id=public_id))

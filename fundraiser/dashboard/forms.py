@@ -1,0 +1,123 @@
+"""Dashboard forms. Validation only: no database, no Stripe."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..money import AmountError, parse_amount
+from ..public.forms import clean_text
+from ..services import campaigns
+from ..services.offline import METHODS
+
+
+def _parse_money(field: Any, currency: str) -> int:
+    try:
+        return parse_amount(field.data or "", currency)
+    except AmountError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class MoneyForm(FlaskForm):
+    """A form with an `amount` in the campaign's currency, parsed to `amount_minor`."""
+
+    amount = StringField("Amount", validators=[DataRequired()])
+
+    def __init__(self, currency: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+        self.amount_minor = 0
+
+    def validate_amount(self, field: StringField) -> None:
+        self.amount_minor = _parse_money(field, self.currency)
+        if self.amount_minor <= 0:
+            raise ValidationError("The amount must be more than zero.")
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            if errors:
+                return str(errors[0])
+        return "Please check the form."
+
+
+class RefundForm(MoneyForm):
+    note = StringField("Note (why)", filters=[clean_text], validators=[Optional(), Length(max=300)])
+    # Unique per rendered form: a second submit of the same form refunds nothing.
+    request_key = HiddenField(validators=[DataRequired(), Length(max=64)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.request_key.data:
+            self.request_key.data = secrets.token_urlsafe(24)
+
+
+class OfflineForm(MoneyForm):
+    received_on = DateField("Date received", validators=[InputRequired()])
+    method = SelectField(
+        "How",
+        choices=[SelectChoice(value, label) for value, label in METHODS.items()],
+        validators=[DataRequired()],
+    )
+    source = StringField(
+        "Source label (e.g. glasgow-vigil)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=64)],
+    )
+    note = TextAreaField("Note", filters=[clean_text], validators=[Optional(), Length(max=500)])
+
+
+class OfflineCorrectForm(OfflineForm):
+    seen_amount = HiddenField(validators=[DataRequired()])
+    reason = StringField(
+        "Reason for the correction",
+        filters=[clean_text],
+        validators=[DataRequired(message="Say why you are correcting it."), Length(max=300)],
+    )
+
+    def validate_seen_amount(self, field: HiddenField) -> None:
+        if not str(field.data).isdigit():
+            raise ValidationError("The form was incomplete; reload the page.")
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(
+        "Reason",
+        filters=[clean_text],
+        validators=[DataRequired(message="Say why."), Length(max=300)],
+    )
+
+
+class SettingsForm(MoneyForm):
+    title = StringField("Title", filters=[clean_text], validators=[DataRequired(), Length(max=200)])
+    story = TextAreaField("Story", validators=[Optional(), Length(max=20_000)])
+    deadline = DateTimeLocalField(
+        "Deadline (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    tiers = StringField("Drink tiers", validators=[Optional(), Length(max=500)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tier_list: list[dict[str, Any]] = []
+
+    def validate_tiers(self, field: StringField) -> None:
+        try:
+            self.tier_list = campaigns.parse_tiers(field.data or "", self.currency)
+        except campaigns.CampaignError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def deadline_utc(self) -> datetime | None:
+        value = self.deadline.data
+        return value.replace(tzinfo=UTC) if value else None

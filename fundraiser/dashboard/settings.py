@@ -1,0 +1,65 @@
+"""Campaign settings and the audit log.
+
+Payday links and the outbox join this page once pledges and email exist (issue 3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from ..money import format_decimal
+from ..services import audit, campaign_settings, campaigns
+from ..services.campaigns import CampaignError
+from . import bp
+from .common import campaign_or_404, organiser, page_number
+from .forms import SettingsForm
+
+
+def _tiers_text(tiers: list[dict[str, Any]], currency: str) -> str:
+    return ", ".join(f"{format_decimal(int(t['amount']), currency)}={t['label']}" for t in tiers)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings() -> ResponseReturnValue:
+    campaign = campaign_or_404()
+    form = SettingsForm(campaign.currency)
+    if not form.is_submitted():
+        form.title.data = campaign.title
+        form.story.data = campaign.story
+        form.amount.data = format_decimal(campaign.target_minor, campaign.currency)
+        form.deadline.data = campaign.deadline.replace(tzinfo=None) if campaign.deadline else None
+        form.tiers.data = _tiers_text(campaign.tiers, campaign.currency)
+        return render_template("dashboard/settings.html", campaign=campaign, form=form)
+    if form.validate():
+        try:
+            changed = campaign_settings.update(
+                campaign.id,
+                campaign_settings.Settings(
+                    title=form.title.data or "",
+                    story=(form.story.data or "").replace("\r\n", "\n"),
+                    target_minor=form.amount_minor,
+                    deadline=form.deadline_utc(),
+                    tiers=form.tier_list,
+                ),
+                organiser(),
+            )
+        except CampaignError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Saved: " + ", ".join(changed) if changed else "Nothing changed.", "info")
+            return redirect(url_for("dashboard.settings"))
+    else:
+        flash(form.first_error(), "error")
+    return render_template("dashboard/settings.html", campaign=campaign, form=form), 400
+
+
+@bp.get("/audit")
+def audit_log() -> ResponseReturnValue:
+    return render_template(
+        "dashboard/audit.html",
+        campaign=campaigns.current_campaign(),
+        pagination=audit.recent(page_number(request.args.get("page"))),
+    )

@@ -1,0 +1,35 @@
+"""Money given outside Stripe: a bucket collection, a bank transfer."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class OfflineGift(db.Model):
+    """Money an organiser recorded by hand. Counts in `raised` until removed.
+
+    Changes go through `services.offline`, which moves the campaign's totals
+    by the difference in the same transaction and writes the audit log.
+    """
+
+    __tablename__ = "offline_gift"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    received_on: Mapped[date] = mapped_column(sa.Date)
+    method: Mapped[str] = mapped_column(sa.String(20))  # "cash" | "bank_transfer" | "other"
+    source: Mapped[str | None] = mapped_column(sa.String(64))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organiser.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_reason: Mapped[str | None] = mapped_column(sa.String(300))

@@ -1,0 +1,76 @@
+"""Money that left after a donation counted: refunds, disputes, and their net effect."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Refund(db.Model):
+    """One Stripe refund of a donation, counted once by its Stripe id.
+
+    A refund asked for on the dashboard is stored first as `requested` with a
+    `request_key` (unique, so a double submit cannot refund twice), then gets
+    its Stripe id; a refund made in Stripe's dashboard arrives by webhook.
+    """
+
+    __tablename__ = "refund"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donation.id"), index=True)
+    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    # requested (ours, not yet at Stripe), then Stripe's: pending, requires_action,
+    # succeeded, failed, canceled
+    status: Mapped[str] = mapped_column(sa.String(20))
+    origin: Mapped[str] = mapped_column(sa.String(20))  # "dashboard" | "stripe"
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organiser.id"))
+    failure_message: Mapped[str | None] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Dispute(db.Model):
+    """A chargeback (or inquiry) on a donation, by its Stripe id, with Stripe's status."""
+
+    __tablename__ = "dispute"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donation.id"), index=True)
+    stripe_dispute_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    status: Mapped[str] = mapped_column(sa.String(40))
+    reason: Mapped[str] = mapped_column(sa.String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DonationDeduction(db.Model):
+    """What refunds and disputes currently take out of `raised` for one donation.
+
+    `deducted_minor` is exactly what has been subtracted from the campaign's
+    `raised_minor` for this donation; `services.refunds.apply_deductions`
+    recomputes the other figures and moves `raised` by the difference, so any
+    number of events, in any order, leave the same total.
+    `charge_refunded_minor` is the charge's own `amount_refunded` from the
+    newest `charge.refunded` event, for refunds whose own event never came.
+    """
+
+    __tablename__ = "donation_deduction"
+
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donation.id"), primary_key=True)
+    refunded_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    disputed_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    deducted_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    charge_refunded_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    charge_refunded_at: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,279 @@
+"""Refunds and disputes from Stripe, and what they take out of `raised`.
+
+Every effect goes through `apply_deductions`, which recomputes what one
+donation's refunds and open disputes should take out of `raised` and moves
+the campaign total by the difference from what it took before. So each refund
+id counts once, whatever order or how often events arrive: recording the same
+refund again changes nothing, and a refund that lands before its payment's
+success is taken out when the success is counted (via `donation_succeeded`).
+Each entry point locks the donation's deduction row first (FOR UPDATE on
+PostgreSQL; SQLite's single writer does the same), so concurrent events for
+one donation queue. Nothing here commits: the webhook ledger or the caller does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from .. import signals
+from ..extensions import db
+from ..models import Dispute, Donation, DonationDeduction, Refund
+from ..payments import stripe_gateway
+from .campaigns import bump_totals
+
+# Refund statuses that mean the money is leaving or has left.
+REFUND_COUNTING = frozenset({"pending", "requires_action", "succeeded"})
+# A refund's status only moves forward: pending -> succeeded -> failed is
+# possible at Stripe, so a late "pending" never undoes a "failed".
+_REFUND_RANK = {
+    "requested": 0,
+    "pending": 1,
+    "requires_action": 1,
+    "succeeded": 2,
+    "failed": 3,
+    "canceled": 3,
+}
+# Dispute statuses where the money is not (or no longer) taken.
+DISPUTE_NOT_OUT = frozenset({"won", "warning_closed", "prevented", "charge_refunded"})
+DISPUTE_FINAL = frozenset({"won", "lost", "warning_closed", "prevented", "charge_refunded"})
+
+
+def _insert_ignore() -> Any:
+    """An INSERT that skips an existing primary key, on SQLite and PostgreSQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(DonationDeduction)
+
+
+def lock(donation_id: int) -> None:
+    """Create the donation's deduction row if missing and lock it for this transaction."""
+    db.session.flush()
+    stmt = _insert_ignore().values(
+        donation_id=donation_id,
+        refunded_minor=0,
+        disputed_minor=0,
+        deducted_minor=0,
+        charge_refunded_minor=0,
+        charge_refunded_at=0,
+    )
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=["donation_id"]))
+    db.session.execute(
+        sa.select(DonationDeduction.donation_id)
+        .where(DonationDeduction.donation_id == donation_id)
+        .with_for_update()
+    )
+
+
+def _sum(column: Any, *where: Any) -> int:
+    return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(column), 0)).where(*where)))
+
+
+def apply_deductions(donation_id: int) -> int:
+    """Bring `raised` in line with the donation's refunds and disputes; return the change.
+
+    Call after `lock`. A donation that has not succeeded takes nothing out
+    (it was never counted); neither refunds nor disputes take out more than it gave.
+    """
+    db.session.flush()
+    donation = db.session.execute(
+        sa.select(Donation.amount_minor, Donation.status, Donation.campaign_id).where(
+            Donation.id == donation_id
+        )
+    ).one()
+    row = db.session.execute(
+        sa.select(DonationDeduction.deducted_minor, DonationDeduction.charge_refunded_minor).where(
+            DonationDeduction.donation_id == donation_id
+        )
+    ).one()
+    known = _sum(
+        Refund.amount_minor, Refund.donation_id == donation_id, Refund.status.in_(REFUND_COUNTING)
+    )
+    refunded = min(donation.amount_minor, max(known, row.charge_refunded_minor))
+    disputed = _sum(
+        Dispute.amount_minor,
+        Dispute.donation_id == donation_id,
+        Dispute.status.not_in(DISPUTE_NOT_OUT),
+    )
+    counted = donation.status == "succeeded"
+    deducted = min(donation.amount_minor, refunded + disputed) if counted else 0
+    db.session.execute(
+        sa.update(DonationDeduction)
+        .where(DonationDeduction.donation_id == donation_id)
+        .values(refunded_minor=refunded, disputed_minor=disputed, deducted_minor=deducted)
+        .execution_options(synchronize_session=False)
+    )
+    change = deducted - row.deducted_minor
+    if change:
+        bump_totals(donation.campaign_id, raised=-change)
+        signals.donation_deducted.send(db.session.get_one(Donation, donation_id), change=change)
+    return change
+
+
+def _intent_id(obj: dict[str, Any]) -> str | None:
+    intent = obj.get("payment_intent")
+    if isinstance(intent, dict):
+        intent = intent.get("id")
+    if isinstance(intent, str) and intent:
+        return intent
+    charge = obj.get("charge")
+    if isinstance(charge, dict):
+        charge = charge.get("id")
+    # Older shapes name only the charge: ask Stripe which intent it belongs to.
+    if isinstance(charge, str) and charge:
+        return stripe_gateway.charge_payment_intent(charge)
+    return None
+
+
+def donation_for(obj: dict[str, Any]) -> Donation | None:
+    """The donation a charge, refund or dispute object belongs to, by its intent."""
+    intent_id = _intent_id(obj)
+    if not intent_id:
+        return None
+    return db.session.scalar(
+        sa.select(Donation).where(Donation.stripe_payment_intent_id == intent_id)
+    )
+
+
+def _locked_donation(obj: dict[str, Any]) -> Donation | str:
+    """The object's donation, locked for this transaction, or why there is none."""
+    donation = donation_for(obj)
+    if donation is None:
+        return "no matching donation"
+    currency = str(obj.get("currency", "")).lower()
+    if currency != donation.currency:
+        return f"currency mismatch: {currency or 'none'} on a {donation.currency} donation"
+    lock(donation.id)
+    return donation
+
+
+def _outcome(change: int, what: str) -> str:
+    return f"{what}; raised {'-' if change > 0 else '+'}{abs(change)}" if change else what
+
+
+def record_refund(obj: dict[str, Any], *, origin: str = "stripe") -> str:
+    """Record a Stripe refund object once by its id, then apply it. Returns an outcome."""
+    refund_id, status = obj.get("id"), str(obj.get("status") or "pending")
+    amount = obj.get("amount")
+    if not (isinstance(refund_id, str) and isinstance(amount, int) and amount > 0):
+        return "not a refund"
+    donation = _locked_donation(obj)
+    if isinstance(donation, str):
+        return donation
+    refund = db.session.scalar(sa.select(Refund).where(Refund.stripe_refund_id == refund_id))
+    if refund is None:
+        refund = _requested_by_us(obj, donation.id)
+    if refund is None:
+        refund = Refund(
+            donation_id=donation.id,
+            stripe_refund_id=refund_id,
+            amount_minor=amount,
+            currency=donation.currency,
+            status=status,
+            origin=origin,
+        )
+        db.session.add(refund)
+        what = f"refund {refund_id} recorded ({status})"
+    else:
+        refund.stripe_refund_id = refund_id
+        refund.amount_minor = amount
+        if _REFUND_RANK.get(status, 0) >= _REFUND_RANK.get(refund.status, 0):
+            refund.status = status
+        what = f"refund {refund_id} now {refund.status}"
+    if refund.status == "failed":
+        refund.failure_message = str(obj.get("failure_reason") or "failed")[:300]
+    return _outcome(apply_deductions(donation.id), what)
+
+
+def _requested_by_us(obj: dict[str, Any], donation_id: int) -> Refund | None:
+    """The dashboard's own request for this refund, named in its metadata."""
+    raw = (obj.get("metadata") or {}).get("refund_id")
+    if not (isinstance(raw, str) and raw.isdigit()):
+        return None
+    refund = db.session.get(Refund, int(raw))
+    if refund is None or refund.donation_id != donation_id or refund.stripe_refund_id:
+        return None
+    return refund
+
+
+def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str:
+    """Apply a `charge.refunded` event: its refunds by id, and its refunded total.
+
+    The charge's `amount_refunded` covers refunds whose own events never came;
+    only the newest such figure is kept, and known refunds are never counted
+    on top of it (the larger of the two counts).
+    """
+    donation = _locked_donation(charge)
+    if isinstance(donation, str):
+        return donation
+    refunds = (charge.get("refunds") or {}).get("data") or []
+    for refund in refunds:
+        if isinstance(refund, dict):
+            record_refund({**refund, "payment_intent": donation.stripe_payment_intent_id})
+    total = charge.get("amount_refunded")
+    if isinstance(total, int) and total >= 0:
+        seen = db.session.execute(
+            sa.select(
+                DonationDeduction.charge_refunded_minor, DonationDeduction.charge_refunded_at
+            ).where(DonationDeduction.donation_id == donation.id)
+        ).one()
+        # Newest event wins; two in the same second keep the larger (refunds only grow).
+        if event_created > seen.charge_refunded_at or (
+            event_created == seen.charge_refunded_at and total > seen.charge_refunded_minor
+        ):
+            db.session.execute(
+                sa.update(DonationDeduction)
+                .where(DonationDeduction.donation_id == donation.id)
+                .values(charge_refunded_minor=total, charge_refunded_at=event_created)
+                .execution_options(synchronize_session=False)
+            )
+    return _outcome(apply_deductions(donation.id), f"charge refunded {total}")
+
+
+def record_dispute(obj: dict[str, Any]) -> str:
+    """Record a dispute's latest status by its id and apply it. Returns an outcome."""
+    dispute_id, status, amount = obj.get("id"), str(obj.get("status") or ""), obj.get("amount")
+    if not (isinstance(dispute_id, str) and status and isinstance(amount, int) and amount >= 0):
+        return "not a dispute"
+    donation = _locked_donation(obj)
+    if isinstance(donation, str):
+        return donation
+    dispute = db.session.scalar(sa.select(Dispute).where(Dispute.stripe_dispute_id == dispute_id))
+    if dispute is None:
+        dispute = Dispute(
+            donation_id=donation.id,
+            stripe_dispute_id=dispute_id,
+            amount_minor=amount,
+            currency=donation.currency,
+            status=status,
+            reason=str(obj.get("reason") or "")[:60],
+        )
+        db.session.add(dispute)
+    elif dispute.status not in DISPUTE_FINAL:
+        # A closed dispute stays closed: a late "created" or "updated" cannot reopen it.
+        dispute.status = status
+        dispute.amount_minor = amount
+    return _outcome(apply_deductions(donation.id), f"dispute {dispute_id} {dispute.status}")
+
+
+def _on_donation_succeeded(donation: Donation, **_: Any) -> None:
+    """A refund or dispute that arrived before the payment's success applies now."""
+    pending = db.session.scalar(
+        sa.select(sa.literal(1))
+        .where(
+            sa.or_(
+                sa.exists().where(Refund.donation_id == donation.id),
+                sa.exists().where(Dispute.donation_id == donation.id),
+            )
+        )
+        .limit(1)
+    )
+    if pending:
+        lock(donation.id)
+        apply_deductions(donation.id)
+
+
+signals.donation_succeeded.connect(_on_donation_succeeded)

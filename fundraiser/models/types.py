@@ -16,8 +16,12 @@ def utcnow() -> datetime:
 
 
 def new_public_id() -> str:
-    """An unguessable id for URLs, so row numbers are never exposed or enumerable."""
-    return secrets.token_urlsafe(16)
+    """An unguessable id for URLs, so row numbers are never exposed or enumerable.
+
+    Hex (128 bits), not URL-safe base64: that can start with "-", which a
+    spreadsheet opening an export would read as a formula.
+    """
+    return secrets.token_hex(16)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

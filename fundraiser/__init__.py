@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from . import config as config_module
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,11 +35,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, public, templating, webhooks
+    from . import api, cli, errors, public, security, templating, webhooks
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cli.bp)
     errors.register(app)
     templating.register(app)
+    security.init_app(app)
     if app.config.get("LOCALSTRIPE_SHIM"):
         from . import devtools
 

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound in `create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -13,3 +15,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+
+# Limits are declared per view (see fundraiser/security/card_testing.py), each with
+# its own key; storage and strategy come from the RATELIMIT_* settings.
+limiter = Limiter(key_func=get_remote_address)

@@ -27,6 +27,8 @@ PENDING = "pending"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 FINAL_STATES = frozenset({SUCCEEDED})
+# The transition reason of a decline reported by Stripe (counted by the cool-down).
+DECLINED_REASON = "payment_intent.payment_failed"
 
 # target state -> the states it may be entered from
 ALLOWED_SOURCES: dict[str, frozenset[str]] = {
@@ -46,6 +48,9 @@ class DonationRequest:
     message: str | None = None
     email: str | None = None
     source: str | None = None
+    # Keyed hashes of the client (security/client_keys.py), for the decline cool-down.
+    address_hash: str | None = None
+    session_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,8 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         message=request.message,
         email=request.email,
         source=request.source,
+        client_address_hash=request.address_hash,
+        client_session_hash=request.session_hash,
     )
     db.session.add(donation)
     db.session.commit()
@@ -188,7 +195,7 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
     left = transition(
         donation.id,
         FAILED,
-        reason="payment_intent.payment_failed",
+        reason=DECLINED_REASON,
         stripe_event_id=event_id,
         values={"failure_message": (message or "payment failed")[:300]},
     )

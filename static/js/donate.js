@@ -104,6 +104,7 @@
       message: field("message").value,
       email: field("email").value,
       source: field("source") ? field("source").value : "",
+      website: field("website") ? field("website").value : "", // honeypot: people leave it empty
     };
     const res = await fetch(form.action, {
       method: "POST",

@@ -88,6 +88,36 @@ def retrieve_payment_intent(intent_id: str) -> dict[str, Any]:
         raise _provider_error(exc) from exc
 
 
+def find_payment_intent(intent_id: str) -> dict[str, Any] | None:
+    """Stripe's current view of an intent, or None if Stripe has no such intent.
+
+    Raises PaymentProviderError when Stripe can't be asked. Moves no money.
+    """
+    try:
+        return client().v1.payment_intents.retrieve(intent_id).to_dict()
+    except stripe.InvalidRequestError as exc:
+        if exc.http_status == 404:
+            return None
+        raise _provider_error(exc) from exc
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
+def list_payment_intents() -> Iterator[dict[str, Any]]:
+    """Every PaymentIntent on the account, newest first, as dicts. Moves no money."""
+    params: dict[str, Any] = {"limit": 100}
+    try:
+        while True:
+            page = client().v1.payment_intents.list(params=params)
+            for intent in page.data:
+                yield intent.to_dict()
+            if not page.has_more or not page.data:
+                return
+            params["starting_after"] = page.data[-1].id
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
 def verify_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
     """Return the event in `payload` if Stripe signed it within the tolerance.
 

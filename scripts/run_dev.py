@@ -26,7 +26,12 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "5000"))
 LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
 # (seconds between runs, flask command) for jobs later issues add.
-SCHEDULE: list[tuple[int, list[str]]] = []
+SCHEDULE: list[tuple[int, list[str]]] = [
+    # Record what lost webhooks missed (the ledger makes repeats harmless).
+    (600, ["fundraiser", "reconcile", "--since", "P2D"]),
+    # Hashed client keys outlive the decline cool-down by a day at most.
+    (3600, ["fundraiser", "forget-client-keys"]),
+]
 
 
 def flask(*args: str, env: dict[str, str]) -> None:

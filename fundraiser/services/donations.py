@@ -10,6 +10,7 @@ repeating it, concurrently or out of order, counts nothing twice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ FAILED = "failed"
 FINAL_STATES = frozenset({SUCCEEDED})
 # The transition reason of a decline reported by Stripe (counted by the cool-down).
 DECLINED_REASON = "payment_intent.payment_failed"
+
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # models.types.new_public_id's alphabet
 
 # target state -> the states it may be entered from
 ALLOWED_SOURCES: dict[str, frozenset[str]] = {
@@ -207,4 +210,8 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
 
 
 def by_public_id(public_id: str) -> Donation | None:
+    """The donation with this public id; None for anything that can't be one (so a
+    NUL or an overlong string from a URL never reaches the database)."""
+    if not _PUBLIC_ID.fullmatch(public_id):
+        return None
     return db.session.scalar(sa.select(Donation).where(Donation.public_id == public_id))

@@ -9,6 +9,7 @@ holds a keyed hash of the email, never the email.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -39,7 +40,8 @@ def erases(kind: str) -> Callable[[Eraser], Eraser]:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """Lower case, without surrounding space or control characters (NUL breaks PostgreSQL)."""
+    return re.sub(r"[\x00-\x1f\x7f\ud800-\udfff]", "", email).strip().lower()
 
 
 @erases("donations")

@@ -103,6 +103,20 @@ def find_payment_intent(intent_id: str) -> dict[str, Any] | None:
         raise _provider_error(exc) from exc
 
 
+def cancel_payment_intent(intent_id: str) -> bool:
+    """Cancel an unpaid intent so nobody can confirm it again. Moves no money.
+
+    Returns False (and logs) when Stripe refuses or can't be reached: the caller
+    has nothing to undo.
+    """
+    try:
+        client().v1.payment_intents.cancel(intent_id)
+    except stripe.StripeError as exc:
+        current_app.logger.warning("could not cancel %s: %s", intent_id, exc)
+        return False
+    return True
+
+
 def list_payment_intents() -> Iterator[dict[str, Any]]:
     """Every PaymentIntent on the account, newest first, with `latest_charge` as an object
     where Stripe can expand it (it says what was refunded). Moves no money.

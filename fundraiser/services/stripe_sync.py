@@ -36,7 +36,9 @@ def apply_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
     """Apply a payment_failed event in the light of Stripe's current state.
 
     If Stripe now says the intent succeeded, count the success instead; if it is
-    still in flight, leave the donation pending; otherwise mark it failed.
+    still in flight, leave the donation pending; otherwise mark it failed and
+    cancel the declined intent so its client secret can't be used to try more
+    cards. Moves no money.
     """
     donation = donations.find_by_intent(intent)
     if donation is None:
@@ -50,4 +52,12 @@ def apply_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
         return "Stripe says succeeded: " + donations.record_success(now, event_id=event_id)
     if now["status"] in _IN_FLIGHT:
         return f"stale failure: Stripe says {now['status']}"
-    return donations.record_failure(intent, event_id=event_id)
+    outcome = donations.record_failure(intent, event_id=event_id)
+    if now["status"] == "requires_payment_method" and stripe_gateway.cancel_payment_intent(
+        intent["id"]
+    ):
+        # The page asks for a new intent after a decline, so nobody needs this
+        # one again, while a card tester holding its client secret would try
+        # card after card on it, out of reach of the limits on /donate.
+        outcome += "; intent cancelled"
+    return outcome

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+import stripe
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -110,9 +111,14 @@ def test_a_failure_stripe_agrees_with_marks_the_donation_failed(
 ) -> None:
     app_campaign(app)
     intent, donation_id = real_intent(app, localstripe, "pm_card_chargeCustomerFail")
-    assert deliver(client, failed_event(intent, donation_id)).json["outcome"] == "marked failed"
+    answer = deliver(client, failed_event(intent, donation_id))
+    assert answer.json["outcome"] == "marked failed; intent cancelled"
     assert row(app, donation_id)[0] == donations.FAILED
     assert campaign_totals(app) == (0, 0)
+    # Whoever holds the declined intent's client secret can't try another card on it.
+    assert localstripe.client().v1.payment_intents.retrieve(intent).status == "canceled"
+    with pytest.raises(stripe.InvalidRequestError):
+        pay(localstripe, intent, "pm_card_visa")
 
 
 def test_stripe_unreachable_while_checking_a_failure_is_retried(

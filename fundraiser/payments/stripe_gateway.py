@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,21 +118,21 @@ def cancel_payment_intent(intent_id: str) -> bool:
 
 
 def list_payment_intents() -> Iterator[dict[str, Any]]:
-    """Every PaymentIntent on the account, newest first, with `latest_charge` as an object
-    where Stripe can expand it (it says what was refunded). Moves no money.
+    """Every PaymentIntent on the account, newest first, with `latest_charge` expanded
+    (it says what was refunded), as dicts. Moves no money.
     """
-    params: dict[str, Any] = {"limit": 100, "expand": ["data.latest_charge"]}
+    params = {"limit": 100, "expand": ["data.latest_charge"]}
+    return _every_page(client().v1.payment_intents.list, params)
+
+
+def _every_page(list_page: Callable[..., Any], params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Follow Stripe's `starting_after` paging through a list call, yielding dicts."""
+    params = dict(params)
     try:
         while True:
-            try:
-                page = client().v1.payment_intents.list(params=params)
-            except stripe.InvalidRequestError:
-                if "expand" not in params:
-                    raise
-                del params["expand"]  # the emulator embeds the charge and refuses expand
-                continue
-            for intent in page.data:
-                yield intent.to_dict()
+            page = list_page(params=params)
+            for item in page.data:
+                yield item.to_dict()
             if not page.has_more or not page.data:
                 return
             params["starting_after"] = page.data[-1].id
@@ -182,16 +182,7 @@ def list_events(event_type: str, created_gte: int | None = None) -> Iterator[dic
     params: dict[str, Any] = {"limit": 100, "type": event_type}
     if created_gte is not None:
         params["created"] = {"gte": created_gte}
-    try:
-        while True:
-            page = client().v1.events.list(params=params)
-            for event in page.data:
-                yield event.to_dict()
-            if not page.has_more or not page.data:
-                return
-            params["starting_after"] = page.data[-1].id
-    except stripe.StripeError as exc:
-        raise _provider_error(exc) from exc
+    return _every_page(client().v1.events.list, params)
 
 
 def emulator_confirm(intent_id: str, payment_method: str) -> dict[str, str | None]:

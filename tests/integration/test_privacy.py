@@ -14,6 +14,7 @@ from fundraiser.models import Campaign, Donation, Erasure
 from fundraiser.models.types import utcnow
 from fundraiser.services import donations
 from tests.conftest import campaign_totals
+from tests.support import factories
 from tests.support.attack import client_at, donate_as
 
 pytestmark = pytest.mark.stripe
@@ -24,20 +25,8 @@ EMAIL = "ruslan.secret@example.org"
 
 
 def add_donation(app: Flask, campaign: Campaign, **fields: object) -> Donation:
-    with app.app_context():
-        values = {
-            "campaign_id": campaign.id,
-            "amount_minor": 400,
-            "currency": "gbp",
-            "status": donations.SUCCEEDED,
-            **fields,
-        }
-        donation = Donation(**values)
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
+    """A succeeded £4 donation, `fields` overriding."""
+    return factories.add_donation(app, campaign.id, status=donations.SUCCEEDED, **fields)
 
 
 def every_stored_text(app: Flask) -> str:

@@ -7,7 +7,7 @@ webhook pointed nowhere so the test decides what arrives when.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from fundraiser.services import donations
 from tests.conftest import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support import stripe_events as se
 from tests.support.attack import client_at, donate_as, intent_id, pay
+from tests.support.factories import add_donation
 
 pytestmark = pytest.mark.stripe
 
@@ -48,19 +49,7 @@ def ledger_count(app: Flask) -> int:
 
 @pytest.fixture
 def pending(app: Flask, campaign: Campaign) -> Donation:
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign.id,
-            amount_minor=400,
-            currency="gbp",
-            status=donations.PENDING,
-            stripe_payment_intent_id="pi_edges_1",
-        )
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
+    return add_donation(app, campaign.id, stripe_payment_intent_id="pi_edges_1")
 
 
 def succeeded_event(donation: Donation) -> dict:
@@ -68,16 +57,27 @@ def succeeded_event(donation: Donation) -> dict:
     return se.event("payment_intent.succeeded", intent)
 
 
-def real_intent(app: Flask, localstripe: LocalStripe, payment_method: str) -> tuple[str, int]:
-    """A donation through the app whose intent localstripe then confirms: (intent, row id)."""
-    response = donate_as(client_at(app, "192.0.2.50"), amount="4")
-    assert response.status_code == 200, response.json
-    pay(localstripe, intent_id(response), payment_method)
-    with app.app_context():
-        donation_id = db.session.scalar(
-            sa.select(Donation.id).where(Donation.public_id == response.json["donation"])
-        )
-    return intent_id(response), int(donation_id or 0)
+PaidWith = Callable[[str], tuple[str, int]]
+
+
+@pytest.fixture
+def paid_with(
+    app: Flask, campaign: Campaign, localstripe: LocalStripe, webhook_down: None
+) -> PaidWith:
+    """Start a £4 donation through the app, have localstripe confirm its intent with a
+    test card, deliver no webhook; returns (intent id, donation row id)."""
+
+    def pay_with(payment_method: str) -> tuple[str, int]:
+        response = donate_as(client_at(app, "192.0.2.50"), amount="4")
+        assert response.status_code == 200, response.json
+        pay(localstripe, intent_id(response), payment_method)
+        with app.app_context():
+            donation_id = db.session.scalar(
+                sa.select(Donation.id).where(Donation.public_id == response.json["donation"])
+            )
+        return intent_id(response), int(donation_id or 0)
+
+    return pay_with
 
 
 def failed_event(intent: str, donation_id: int) -> dict:
@@ -92,11 +92,10 @@ def failed_event(intent: str, donation_id: int) -> dict:
 
 
 def test_a_late_failure_for_a_paid_intent_counts_what_stripe_holds(
-    app: Flask, client: FlaskClient, webhook_down: None, localstripe: LocalStripe
+    app: Flask, client: FlaskClient, paid_with: PaidWith
 ) -> None:
     """An earlier attempt's failure arrives after Stripe took the money, before its success."""
-    app_campaign(app)
-    intent, donation_id = real_intent(app, localstripe, "pm_card_visa")
+    intent, donation_id = paid_with("pm_card_visa")
     answer = deliver(client, failed_event(intent, donation_id))
     assert answer.status_code == 200
     assert answer.json["outcome"] == "Stripe says succeeded: counted"
@@ -107,10 +106,9 @@ def test_a_late_failure_for_a_paid_intent_counts_what_stripe_holds(
 
 
 def test_a_failure_stripe_agrees_with_marks_the_donation_failed(
-    app: Flask, client: FlaskClient, webhook_down: None, localstripe: LocalStripe
+    app: Flask, client: FlaskClient, paid_with: PaidWith, localstripe: LocalStripe
 ) -> None:
-    app_campaign(app)
-    intent, donation_id = real_intent(app, localstripe, "pm_card_chargeCustomerFail")
+    intent, donation_id = paid_with("pm_card_chargeCustomerFail")
     answer = deliver(client, failed_event(intent, donation_id))
     assert answer.json["outcome"] == "marked failed; intent cancelled"
     assert row(app, donation_id)[0] == donations.FAILED
@@ -122,10 +120,9 @@ def test_a_failure_stripe_agrees_with_marks_the_donation_failed(
 
 
 def test_stripe_unreachable_while_checking_a_failure_is_retried(
-    app: Flask, client: FlaskClient, webhook_down: None, localstripe: LocalStripe
+    app: Flask, client: FlaskClient, paid_with: PaidWith
 ) -> None:
-    app_campaign(app)
-    intent, donation_id = real_intent(app, localstripe, "pm_card_visa")
+    intent, donation_id = paid_with("pm_card_visa")
     evt = failed_event(intent, donation_id)
     saved = app.config["STRIPE_API_BASE"]
     app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"
@@ -139,13 +136,6 @@ def test_stripe_unreachable_while_checking_a_failure_is_retried(
     assert row(app, donation_id) == (donations.PENDING, 1)  # created -> pending only
     assert deliver(client, evt).json["outcome"] == "Stripe says succeeded: counted"
     assert campaign_totals(app) == (400, 1)
-
-
-def app_campaign(app: Flask) -> None:
-    from fundraiser.services import campaigns
-
-    with app.app_context():
-        campaigns.create_campaign(title="Edges", target_minor=100_000, currency="gbp")
 
 
 # The database itself refuses the event's effect, as a full disk or a broken

@@ -20,6 +20,7 @@ from fundraiser.models import Campaign, Donation, DonationTransition, StripeEven
 from fundraiser.services import donations
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import stripe_events as se
+from tests.support.factories import add_donation
 
 pytestmark = pytest.mark.stripe
 
@@ -124,17 +125,7 @@ def books_balance(app: Flask) -> tuple[int, int, int]:
 
 @pytest.fixture
 def pending(app: Flask, campaign: Campaign) -> int:
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign.id,
-            amount_minor=400,
-            currency="gbp",
-            status=donations.PENDING,
-            stripe_payment_intent_id=INTENT,
-        )
-        db.session.add(donation)
-        db.session.commit()
-        return donation.id
+    return add_donation(app, campaign.id, stripe_payment_intent_id=INTENT).id
 
 
 @FIXTURES_OK

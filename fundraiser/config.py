@@ -7,6 +7,7 @@ production deployment must set: `check_production` refuses to start without them
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
     }
 
 
-def _security_settings(env: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Card-testing limits, proxy trust and embedding (see fundraiser/security/)."""
     return {
         # Redis makes every worker and machine share one count; memory is per process.

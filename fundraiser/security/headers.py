@@ -19,14 +19,16 @@ STRIPE_API_ORIGIN = "https://api.stripe.com"
 STRIPE_HOOKS_ORIGIN = "https://hooks.stripe.com"
 HSTS = "max-age=63072000; includeSubDomains"
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-_EMBEDDABLE = "_fundraiser_embeddable"
+# The mark a framable view (or its response) carries; the same name issue 7's
+# widgets/embedding.py uses, so either decorator is honoured here.
+EMBEDDABLE_ATTR = "embeddable"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def embeddable(view: F) -> F:
     """Mark a view as meant to be shown in other sites' frames (e.g. an embed widget)."""
-    setattr(view, _EMBEDDABLE, True)
+    setattr(view, EMBEDDABLE_ATTR, True)
     return view
 
 
@@ -70,8 +72,11 @@ def register(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Response) -> Response:
         view = app.view_functions.get(request.endpoint or "")
-        framed = bool(getattr(view, _EMBEDDABLE, False))
+        framed = bool(
+            getattr(view, EMBEDDABLE_ATTR, False) or getattr(response, EMBEDDABLE_ATTR, False)
+        )
         headers = response.headers
+        # setdefault: a view that sets its own, stricter policy (an embed page) keeps it.
         headers.setdefault("Content-Security-Policy", policies[framed])
         if not framed:
             headers.setdefault("X-Frame-Options", "DENY")

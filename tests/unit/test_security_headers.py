@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, Response
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -86,9 +86,20 @@ def test_embeddable_views_may_be_framed(app: Flask) -> None:
     def probe() -> str:
         return "ok"
 
+    @framed.get("/own-policy-probe")
+    def own_policy() -> Response:
+        # As issue 7's widget decorator does: its own policy, the mark on the response.
+        response = Response("ok", headers={"Content-Security-Policy": "frame-ancestors *"})
+        setattr(response, headers.EMBEDDABLE_ATTR, True)
+        return response
+
     response = framed.test_client().get("/embed-probe")
     assert directives(response.headers["Content-Security-Policy"])["frame-ancestors"] == ["*"]
     assert "X-Frame-Options" not in response.headers
+    own = framed.test_client().get("/own-policy-probe")
+    assert own.headers["Content-Security-Policy"] == "frame-ancestors *"
+    assert "X-Frame-Options" not in own.headers
+    assert own.headers["X-Content-Type-Options"] == "nosniff"
     other = framed.test_client().get("/api/progress")
     assert directives(other.headers["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..extensions import db
 from ..models import Campaign, Donation, DonationTransition
@@ -29,7 +30,7 @@ class CoolingDown(Exception):
     """Too many recent declines from this address or session; start nothing."""
 
 
-def recent_declines(column: sa.orm.InstrumentedAttribute[str | None], key: str) -> int:
+def recent_declines(column: InstrumentedAttribute[str | None], key: str) -> int:
     """Declines Stripe reported within the window for donations whose `column` is `key`."""
     window = int(current_app.config["DECLINE_WINDOW_SECONDS"])
     since = utcnow() - timedelta(seconds=window)
@@ -52,11 +53,11 @@ def recent_declines(column: sa.orm.InstrumentedAttribute[str | None], key: str) 
 def cooling_down(client: ClientKeys) -> bool:
     """True when this address or session has had too many declines lately."""
     cfg = current_app.config
-    return recent_declines(Donation.client_session_hash, client.session_hash) >= int(
-        cfg["DECLINES_PER_SESSION"]
-    ) or recent_declines(Donation.client_address_hash, client.address_hash) >= int(
-        cfg["DECLINES_PER_ADDRESS"]
-    )
+    by_session = recent_declines(Donation.client_session_hash, client.session_hash)
+    if by_session >= int(cfg["DECLINES_PER_SESSION"]):
+        return True
+    by_address = recent_declines(Donation.client_address_hash, client.address_hash)
+    return by_address >= int(cfg["DECLINES_PER_ADDRESS"])
 
 
 def reusable(

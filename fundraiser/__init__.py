@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 
 from . import config as config_module
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The proxy below is loaded only by templates that use it (the dashboard).
     login_manager.init_app(app, add_context_processor=False)
     app.context_processor(lambda: {"current_user": current_user})
+    limiter.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         pledges,
         public,
+        security,
         teams,
         templating,
         webhooks,
@@ -72,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
     subscribers.connect()
+    security.init_app(app)
     if app.config.get("LOCALSTRIPE_SHIM"):
         from . import devtools
 

@@ -7,6 +7,7 @@ production deployment must set: `check_production` refuses to start without them
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,32 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_FORM_PARTS": 100,
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        **_security_settings(env),
+    }
+
+
+def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Card-testing limits, proxy trust and embedding (see fundraiser/security/)."""
+    return {
+        # Redis makes every worker and machine share one count; memory is per process.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "fundraiser"),
+        # Exact sliding counts: a fixed window lets a burst straddle two windows.
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": False,  # never tell a card tester the limit
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: limit per process
+        "DONATE_LIMITS_PER_ADDRESS": env.get("DONATE_LIMITS_PER_ADDRESS", "10/minute;60/hour"),
+        "DONATE_LIMITS_PER_SESSION": env.get("DONATE_LIMITS_PER_SESSION", "5/minute;20/hour"),
+        # Each pledge sends an email to the address typed in: keep that from being a spam cannon.
+        "PLEDGE_LIMITS_PER_ADDRESS": env.get("PLEDGE_LIMITS_PER_ADDRESS", "5/minute;30/hour"),
+        # Declines (payment_failed) within the window before new intents are refused.
+        "DECLINE_WINDOW_SECONDS": int(env.get("DECLINE_WINDOW_SECONDS", "1800")),
+        "DECLINES_PER_ADDRESS": int(env.get("DECLINES_PER_ADDRESS", "5")),
+        "DECLINES_PER_SESSION": int(env.get("DECLINES_PER_SESSION", "3")),
+        # How many reverse proxies set X-Forwarded-For/-Proto; 0 trusts none.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
+        # frame-ancestors for pages marked @embeddable (everything else: 'none').
+        "EMBED_FRAME_ANCESTORS": env.get("EMBED_FRAME_ANCESTORS", "*"),
     }
 
 

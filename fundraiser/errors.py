@@ -27,7 +27,7 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def _respond(code: int, message: str) -> ResponseReturnValue:
+def respond(code: int, message: str) -> ResponseReturnValue:
     if wants_json():
         return jsonify(error=message), code
     return render_template("error.html", code=code, message=message), code
@@ -36,7 +36,7 @@ def _respond(code: int, message: str) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:
-        return _respond(
+        return respond(
             400,
             "Your session expired or the form was sent from elsewhere. Please reload the page and try again.",
         )
@@ -48,15 +48,15 @@ def register(app: Flask) -> None:
         default_description = type(exc).description
         if description == default_description:
             description = None
-        return _respond(code, description or _PLAIN_WORDS.get(code, exc.name))
+        return respond(code, description or _PLAIN_WORDS.get(code, exc.name))
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
         db.session.rollback()
         app.logger.exception("unhandled error")
-        return _respond(500, _PLAIN_WORDS[500])
+        return respond(500, _PLAIN_WORDS[500])
 
     @app.errorhandler(InternalServerError)
     def internal(exc: InternalServerError) -> ResponseReturnValue:
         db.session.rollback()
-        return _respond(500, _PLAIN_WORDS[500])
+        return respond(500, _PLAIN_WORDS[500])

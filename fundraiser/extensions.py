@@ -1,6 +1,8 @@
 """Flask extensions, created unbound here and bound in `create_app`."""
 
 from flask import Response
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,7 @@ class SessionLoginManager(LoginManager):
 
 
 login_manager = SessionLoginManager()
+
+# Limits are declared per view (see fundraiser/security/card_testing.py), each with
+# its own key; storage and strategy come from the RATELIMIT_* settings.
+limiter = Limiter(key_func=get_remote_address)

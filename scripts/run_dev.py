@@ -29,6 +29,10 @@ SCHEDULE: list[tuple[int, list[str]]] = [
     # Payday reminders (also delivers the outbox), and the outbox alone.
     (60, ["fundraiser", "send-reminders"]),
     (60, ["fundraiser", "send-mail"]),
+    # Record what lost webhooks missed (the ledger makes repeats harmless).
+    (600, ["fundraiser", "reconcile", "--since", "P2D"]),
+    # Hashed client keys outlive the decline cool-down by a day at most.
+    (3600, ["fundraiser", "forget-client-keys"]),
 ]
 
 

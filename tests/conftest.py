@@ -29,7 +29,7 @@ from flask_migrate import downgrade, upgrade
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from fundraiser import create_app
-from fundraiser.extensions import db
+from fundraiser.extensions import db, limiter
 from fundraiser.models import Campaign
 from fundraiser.services import campaigns
 from tests.support.smtp import SmtpSink
@@ -117,6 +117,8 @@ def app(localstripe: LocalStripe, tmp_path_factory: pytest.TempPathFactory) -> I
             "STRIPE_API_BASE": localstripe.base,
             "STRIPE_JS_URL": localstripe.base + "/js.stripe.com/v3/",
             "SERVER_NAME": None,
+            # Per-process limits, emptied before each test (see _reset_rate_limits).
+            "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
     with app.app_context():
@@ -141,6 +143,13 @@ def _clean_database(request: pytest.FixtureRequest) -> None:
         app: Flask = request.getfixturevalue("app")
         with app.app_context():
             empty_database()
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits(request: pytest.FixtureRequest) -> None:
+    """Each test starts with no requests counted against the card-testing limits."""
+    if "app" in request.fixturenames:
+        limiter.reset()
 
 
 @pytest.fixture

@@ -16,9 +16,11 @@ def _parse_deadline(text: str | None) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(text)
-    except ValueError as exc:
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value.astimezone(UTC)  # times at the very ends of the calendar have no UTC form
+    except (ValueError, OverflowError) as exc:
         raise click.BadParameter("use ISO 8601, e.g. 2026-12-24T23:59:00+00:00") from exc
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
 
 
 @bp.cli.command("create-campaign")

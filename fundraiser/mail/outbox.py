@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..extensions import db
 from ..models import EmailSuppression, OutboxMessage
 from ..models.types import utcnow
+from ..security.client_keys import keyed_hash
 from .render import render_email
 
 BOUNCED = "bounced"
@@ -25,6 +26,12 @@ REMINDER_KINDS = frozenset({"pledge_reminder"})
 
 def normalise(address: str) -> str:
     return address.strip().lower()
+
+
+def erased_form(address: str) -> str:
+    """What a suppression keeps of an erased donor's address: a keyed hash, so the
+    objection is still honoured (see `is_suppressed`) without the address itself."""
+    return "erased:" + keyed_hash("suppression", normalise(address))
 
 
 def _insert_ignoring_conflict(values: dict[str, Any], conflict: list[str]) -> bool:
@@ -106,7 +113,9 @@ def is_suppressed(address: str, kind: str) -> str | None:
     """The reason mail of `kind` must not go to `address`, or None."""
     reasons = set(
         db.session.scalars(
-            sa.select(EmailSuppression.reason).where(EmailSuppression.address == normalise(address))
+            sa.select(EmailSuppression.reason).where(
+                EmailSuppression.address.in_([normalise(address), erased_form(address)])
+            )
         )
     )
     if BOUNCED in reasons:

@@ -7,6 +7,7 @@ from .offline import OfflineGift
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage
 from .pledge import Pledge, SourceLink
+from .privacy import Erasure
 from .refunds import Dispute, DonationDeduction, Refund
 from .team import Team
 
@@ -18,6 +19,7 @@ __all__ = [
     "DonationDeduction",
     "DonationTransition",
     "EmailSuppression",
+    "Erasure",
     "LoginFailure",
     "OfflineGift",
     "Organiser",

@@ -53,6 +53,10 @@ class Donation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Keyed hashes (security/client_keys.py) of who started it, for the decline
+    # cool-down; cleared by erase-donor and once they are old (see services/privacy.py).
+    client_address_hash: Mapped[str | None] = mapped_column(sa.String(32), index=True)
+    client_session_hash: Mapped[str | None] = mapped_column(sa.String(32), index=True)
 
     campaign: Mapped[Campaign] = relationship()
     team: Mapped[Team | None] = relationship()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +124,58 @@ def charge_payment_intent(charge_id: str) -> str | None:
     return intent if isinstance(intent, str) else None
 
 
+def find_payment_intent(intent_id: str) -> dict[str, Any] | None:
+    """Stripe's current view of an intent, or None if Stripe has no such intent.
+
+    Raises PaymentProviderError when Stripe can't be asked. Moves no money.
+    """
+    try:
+        return client().v1.payment_intents.retrieve(intent_id).to_dict()
+    except stripe.InvalidRequestError as exc:
+        if exc.http_status == 404:
+            return None
+        raise _provider_error(exc) from exc
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
+def cancel_payment_intent(intent_id: str) -> bool:
+    """Cancel an unpaid intent so nobody can confirm it again. Moves no money.
+
+    Returns False (and logs) when Stripe refuses or can't be reached: the caller
+    has nothing to undo.
+    """
+    try:
+        client().v1.payment_intents.cancel(intent_id)
+    except stripe.StripeError as exc:
+        current_app.logger.warning("could not cancel %s: %s", intent_id, exc)
+        return False
+    return True
+
+
+def list_payment_intents() -> Iterator[dict[str, Any]]:
+    """Every PaymentIntent on the account, newest first, with `latest_charge` expanded
+    (it says what was refunded), as dicts. Moves no money.
+    """
+    params = {"limit": 100, "expand": ["data.latest_charge"]}
+    return _every_page(client().v1.payment_intents.list, params)
+
+
+def _every_page(list_page: Callable[..., Any], params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Follow Stripe's `starting_after` paging through a list call, yielding dicts."""
+    params = dict(params)
+    try:
+        while True:
+            page = list_page(params=params)
+            for item in page.data:
+                yield item.to_dict()
+            if not page.has_more or not page.data:
+                return
+            params["starting_after"] = page.data[-1].id
+    except stripe.StripeError as exc:
+        raise _provider_error(exc) from exc
+
+
 def verify_event(payload: bytes, signature_header: str | None) -> dict[str, Any]:
     """Return the event in `payload` if Stripe signed it within the tolerance.
 
@@ -166,16 +218,7 @@ def list_events(event_type: str, created_gte: int | None = None) -> Iterator[dic
     params: dict[str, Any] = {"limit": 100, "type": event_type}
     if created_gte is not None:
         params["created"] = {"gte": created_gte}
-    try:
-        while True:
-            page = client().v1.events.list(params=params)
-            for event in page.data:
-                yield event.to_dict()
-            if not page.has_more or not page.data:
-                return
-            params["starting_after"] = page.data[-1].id
-    except stripe.StripeError as exc:
-        raise _provider_error(exc) from exc
+    return _every_page(client().v1.events.list, params)
 
 
 def emulator_confirm(intent_id: str, payment_method: str) -> dict[str, str | None]:

@@ -18,6 +18,7 @@ from ..models import Campaign, Pledge
 from ..money import format_decimal
 from ..public.forms import DonateForm
 from ..public.routes import _campaign_or_404, start_donation_response
+from ..security import card_testing
 from ..services import campaigns, pledges, tokens
 from . import bp
 from .forms import PledgeForm
@@ -56,6 +57,7 @@ def pledge_page() -> ResponseReturnValue:
 
 
 @bp.post("/pledge")
+@card_testing.limit_pledges
 def make_pledge() -> ResponseReturnValue:
     campaign = _campaign_or_404()
     form = PledgeForm(campaign)
@@ -102,6 +104,7 @@ def pay(token: str) -> ResponseReturnValue:
 
 
 @bp.post("/pledge/<token>/donate")
+@card_testing.limit_donations  # the same budget as /donate (same scopes and keys)
 def pay_donate(token: str) -> ResponseReturnValue:
     """Start the payment of a pledge: /donate's flow, with the pledge id on the donation."""
     try:

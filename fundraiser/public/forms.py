@@ -6,13 +6,15 @@ import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from ..models import Campaign
 from ..money import AmountError, format_money, parse_amount
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, and lone UTF-16 surrogates (which JSON's \\ud800 can carry
+# but no database can store).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value: Any) -> Any:
@@ -23,8 +25,13 @@ def clean_text(value: Any) -> Any:
     return value or None
 
 
+def _plain_values(field: Field) -> bool:
+    allowed: tuple[type, ...] = (str, bool) if isinstance(field, BooleanField) else (str,)
+    return all(value is None or isinstance(value, allowed) for value in field.raw_data or ())
+
+
 class DonateForm(FlaskForm):
-    amount = StringField("Amount")
+    amount = StringField("Amount", filters=[clean_text])
     display_name = StringField(
         "Your name", filters=[clean_text], validators=[Optional(), Length(max=80)]
     )
@@ -45,6 +52,8 @@ class DonateForm(FlaskForm):
     # The slug of the team page the form is on; the view checks it names a team.
     team = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])
     cover_fees = BooleanField("Cover the card fees")
+    # A honeypot: hidden from people, so only a bot fills it (security/card_testing.py).
+    website = StringField("Leave this empty")
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +76,17 @@ class DonateForm(FlaskForm):
                 f"The largest gift online is {format_money(c.max_amount_minor, c.currency)}."
             )
         self.amount_minor = minor
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Validate, refusing first any field sent as a JSON number, list or object."""
+        wrong = [field for field in self if not _plain_values(field)]
+        for field in wrong:
+            field.errors = ["Please send this as text."]
+        return not wrong and super().validate(extra_validators)
+
+    def honeypot_filled(self) -> bool:
+        """True when the field people never see came back filled in: a bot."""
+        return bool(self.website.data)
 
     def first_error(self) -> str:
         for errors in self.errors.values():

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template, request, url_for
+from flask import abort, current_app, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
 from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
-from ..services import campaigns, donations, fees, teams
+from ..security import card_testing, client_keys
+from ..services import campaigns, donation_intake, donations, fees, teams
 from . import bp
 from .forms import DonateForm
 
+OPEN_DONATION = "open_donation"  # the session's latest donation, reused while untried
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
@@ -37,6 +39,7 @@ def campaign_page() -> ResponseReturnValue:
 
 
 @bp.post("/donate")
+@card_testing.limit_donations
 def donate() -> ResponseReturnValue:
     return start_donation_response(_campaign_or_404())
 
@@ -53,6 +56,9 @@ def start_donation_response(
     if not (request.is_json or request.mimetype in _FORM_TYPES):
         return jsonify(error="Send the donation as JSON or a web form."), 415
     form = DonateForm(campaign)
+    if form.honeypot_filled():
+        current_app.logger.warning("donation refused: honeypot")
+        return card_testing.refusal()
     if not form.validate():
         return jsonify(error=form.first_error(), fields=form.errors), 400
     try:
@@ -71,9 +77,15 @@ def start_donation_response(
         pledge_id=pledge_id,
     )
     try:
-        started = donations.start_donation(campaign, request_)
+        started = donation_intake.start_or_reuse(
+            campaign, request_, client_keys.current(), open_public_id=session.get(OPEN_DONATION)
+        )
+    except donation_intake.CoolingDown:
+        current_app.logger.warning("donation refused: cooling down after declines")
+        return card_testing.refusal()
     except PaymentProviderError as exc:
         return jsonify(error=exc.message), 502
+    session[OPEN_DONATION] = started.donation.public_id
     thanks = url_for("public.thanks", public_id=started.donation.public_id, _external=True)
     return jsonify(
         client_secret=started.client_secret,

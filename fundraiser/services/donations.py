@@ -10,6 +10,7 @@ repeating it, concurrently or out of order, counts nothing twice.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ PENDING = "pending"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 FINAL_STATES = frozenset({SUCCEEDED})
+# The transition reason of a decline reported by Stripe (counted by the cool-down).
+DECLINED_REASON = "payment_intent.payment_failed"
+
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # models.types.new_public_id's alphabet
 
 # target state -> the states it may be entered from
 ALLOWED_SOURCES: dict[str, frozenset[str]] = {
@@ -49,6 +54,9 @@ class DonationRequest:
     team_id: int | None = None
     fee_cover_minor: int = 0  # added on top of the gift; the charge is the sum
     pledge_id: int | None = None
+    # Keyed hashes of the client (security/client_keys.py), for the decline cool-down.
+    address_hash: str | None = None
+    session_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +123,8 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         team_id=request.team_id,
         fee_cover_minor=request.fee_cover_minor,
         pledge_id=request.pledge_id,
+        client_address_hash=request.address_hash,
+        client_session_hash=request.session_hash,
     )
     db.session.add(donation)
     db.session.commit()
@@ -194,7 +204,7 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
     left = transition(
         donation.id,
         FAILED,
-        reason="payment_intent.payment_failed",
+        reason=DECLINED_REASON,
         stripe_event_id=event_id,
         values={"failure_message": (message or "payment failed")[:300]},
     )
@@ -206,4 +216,8 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
 
 
 def by_public_id(public_id: str) -> Donation | None:
+    """The donation with this public id; None for anything that can't be one (so a
+    NUL or an overlong string from a URL never reaches the database)."""
+    if not _PUBLIC_ID.fullmatch(public_id):
+        return None
     return db.session.scalar(sa.select(Donation).where(Donation.public_id == public_id))

@@ -193,6 +193,11 @@ def cancel(pledge: Pledge) -> None:
     db.session.commit()
 
 
+def withdraw(pledge: Pledge) -> bool:
+    """Cancel an open pledge in the caller's transaction (an erasure); False if it moved on."""
+    return _leave(pledge, CANCELLED, {"cancelled_at": utcnow()}) is not None
+
+
 def lapse(pledge: Pledge) -> bool:
     """Mark an unpaid pledge lapsed (in the caller's transaction); False if it moved on."""
     return _leave(pledge, LAPSED, {"lapsed_at": utcnow()}) is not None

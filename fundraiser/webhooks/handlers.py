@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..services import donations
+from ..payments.shapes import event_object, payment_intent
+from ..services import donations, stripe_sync
 from .ledger import handles
-
-
-def _object(event: dict[str, Any]) -> dict[str, Any]:
-    obj = (event.get("data") or {}).get("object")
-    return obj if isinstance(obj, dict) else {}
 
 
 @handles("payment_intent.succeeded")
 def payment_intent_succeeded(event: dict[str, Any]) -> str:
-    return donations.record_success(_object(event), event_id=event["id"])
+    intent = payment_intent(event_object(event))
+    if intent is None:
+        return "malformed payment intent"
+    return donations.record_success(intent, event_id=event["id"])
 
 
 @handles("payment_intent.payment_failed")
 def payment_intent_failed(event: dict[str, Any]) -> str:
-    return donations.record_failure(_object(event), event_id=event["id"])
+    intent = payment_intent(event_object(event))
+    if intent is None:
+        return "malformed payment intent"
+    # A failure may be older than a success Stripe already holds: ask Stripe.
+    return stripe_sync.apply_failure(intent, event_id=event["id"])

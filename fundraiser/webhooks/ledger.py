@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import StripeEvent
+from ..payments.shapes import check_event
 
 Handler = Callable[[dict[str, Any]], str]
 HANDLERS: dict[str, Handler] = {}
@@ -33,11 +34,14 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     """Apply a verified event once and commit. Returns what happened, for logs.
 
     Unhandled types change nothing and are not stored. A handler's exception
-    rolls back the ledger row with the effect, so a retry is processed afresh.
+    (a database error included) rolls back the ledger row with the effect and
+    propagates, so the webhook answers 5xx and Stripe's retry is processed afresh.
+    Raises MalformedEvent for an envelope that can't be recorded.
     """
     handler = HANDLERS.get(str(event.get("type")))
     if handler is None:
         return "ignored"
+    check_event(event)
     record = StripeEvent(
         id=event["id"],
         type=event["type"],
@@ -48,17 +52,21 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     try:
         # Flushing the ledger row first takes the write lock before any read.
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return "duplicate"
-    try:
         record.outcome = handler(event)[:300]
         db.session.commit()
     except IntegrityError:
-        # A concurrent delivery committed the same event id first.
         db.session.rollback()
-        return "duplicate"
+        # A concurrent delivery committed the same event id first. Any other
+        # integrity error is a failed effect: answering "duplicate" would lose it.
+        if already_recorded(event["id"]):
+            return "duplicate"
+        raise
     except Exception:
         db.session.rollback()
         raise
     return record.outcome
+
+
+def already_recorded(event_id: str) -> bool:
+    """True when the ledger holds `event_id` (read in a fresh transaction)."""
+    return db.session.get(StripeEvent, event_id) is not None

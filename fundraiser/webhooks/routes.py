@@ -6,6 +6,7 @@ from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from ..extensions import csrf
+from ..payments.shapes import MalformedEvent
 from ..payments.stripe_gateway import SignatureError, verify_event
 from . import bp
 from .ledger import process_event
@@ -20,6 +21,10 @@ def stripe_webhook() -> ResponseReturnValue:
         current_app.logger.warning("webhook refused: %s", exc)
         return jsonify(error="Invalid or missing Stripe signature."), 400
     # An exception here becomes a 500, so Stripe retries; the ledger rolled back.
-    outcome = process_event(event)
+    try:
+        outcome = process_event(event)
+    except MalformedEvent as exc:
+        current_app.logger.warning("webhook refused: malformed %s", exc)
+        return jsonify(error="That is not a Stripe event this endpoint can record."), 400
     current_app.logger.info("webhook %s %s: %s", event.get("type"), event["id"], outcome)
     return jsonify(received=True, outcome=outcome)

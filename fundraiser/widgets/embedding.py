@@ -1,8 +1,7 @@
 """`@embeddable`: the mark on views that other sites may show in an <iframe>.
 
-Every other page should refuse framing (`frame-ancestors 'none'`); a security
-module setting that policy app-wide must skip responses for which
-`is_embeddable(response)` is true (or views with `view.embeddable`).
+Every other page refuses framing (`frame-ancestors 'none'`, set app-wide by
+fundraiser/security/headers.py, which keeps the policy an embed view sets).
 """
 
 from __future__ import annotations
@@ -13,7 +12,9 @@ from typing import Any
 
 from flask import Response, make_response
 
-EMBEDDABLE_ATTR = "embeddable"
+from ..security.headers import EMBEDDABLE_ATTR
+from ..security.headers import embeddable as mark_embeddable
+
 # Any site may frame the widget, including a page opened from disk (file:),
 # which `*` alone does not match. The rest keeps the page to its own files.
 EMBED_CSP = (
@@ -34,8 +35,7 @@ def embeddable(view: Callable[..., Any]) -> Callable[..., Response]:
         response.headers["Content-Security-Policy"] = EMBED_CSP
         return response
 
-    setattr(wrapper, EMBEDDABLE_ATTR, True)
-    return wrapper
+    return mark_embeddable(wrapper)
 
 
 def is_embeddable(response: Response) -> bool:

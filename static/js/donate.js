@@ -136,6 +136,7 @@
       source: field("source") ? field("source").value : "",
       team: field("team") ? field("team").value : "",
       cover_fees: coverChosen(),
+      website: field("website") ? field("website").value : "", // honeypot: people leave it empty
     };
     const res = await fetch(form.action, {
       method: "POST",

@@ -100,7 +100,9 @@ def test_two_payments_started_for_one_pledge_take_pledged_down_once(
 ) -> None:
     token = token_for(app, tokens.PAY, pledge)
     start_payment(client, token)
-    start_payment(client, token)  # a second tab
+    # The link opened on a second device (a second tab shares the session and
+    # so reuses the first, still-open intent).
+    start_payment(app.test_client(), token)
     first, second = donations(app)
     webhook_success(client, first)
     webhook_success(client, second)

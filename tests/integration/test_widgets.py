@@ -72,7 +72,9 @@ def test_embed_views_are_marked_and_other_pages_are_not(
         assert not is_embeddable(views["widgets.badge"]())
     page = client.get("/")
     assert not is_embeddable(page)
-    assert "Content-Security-Policy" not in page.headers  # the app-wide policy is not ours to set
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    embed = client.get("/embed/t/leeds").headers["Content-Security-Policy"]
+    assert "frame-ancestors * file:" in embed  # the embed page keeps its own policy
 
 
 def test_embed_links_to_the_team_page_with_the_public_address(

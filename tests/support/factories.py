@@ -1,4 +1,5 @@
-"""Rows for tests: teams, and donations counted through signed webhooks."""
+"""Rows for tests, committed and detached: donations (also counted through signed
+webhooks) and teams."""
 
 from __future__ import annotations
 
@@ -16,6 +17,24 @@ from tests.conftest import WEBHOOK_SECRET
 from tests.support import stripe_events as se
 
 
+def add_donation(app: Flask, campaign_id: int, **fields: Any) -> Donation:
+    """A £4 pending donation for the campaign, with `fields` overriding any column (detached)."""
+    values: dict[str, Any] = {
+        "campaign_id": campaign_id,
+        "amount_minor": 400,
+        "currency": "gbp",
+        "status": donations.PENDING,
+        **fields,
+    }
+    with app.app_context():
+        donation = Donation(**values)
+        db.session.add(donation)
+        db.session.commit()
+        db.session.refresh(donation)
+        db.session.expunge(donation)
+        return donation
+
+
 def pending_donation(
     app: Flask,
     campaign_id: int,
@@ -26,22 +45,15 @@ def pending_donation(
     **fields: Any,
 ) -> Donation:
     """A pending donation with its own intent id, as /donate leaves it (detached)."""
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign_id,
-            amount_minor=amount,
-            fee_cover_minor=fee_cover,
-            currency="gbp",
-            status=donations.PENDING,
-            team_id=team_id,
-            stripe_payment_intent_id="pi_test_" + secrets.token_hex(8),
-            **fields,
-        )
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
+    return add_donation(
+        app,
+        campaign_id,
+        amount_minor=amount,
+        fee_cover_minor=fee_cover,
+        team_id=team_id,
+        stripe_payment_intent_id="pi_test_" + secrets.token_hex(8),
+        **fields,
+    )
 
 
 def deliver(client: FlaskClient, evt: dict[str, Any]) -> TestResponse:

@@ -17,23 +17,12 @@ from fundraiser.services import donations
 from fundraiser.webhooks import ledger
 from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import stripe_events as se
+from tests.support.factories import add_donation
 
 
 @pytest.fixture
 def pending(app: Flask, campaign: Campaign) -> Donation:
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign.id,
-            amount_minor=400,
-            currency="gbp",
-            status=donations.PENDING,
-            stripe_payment_intent_id="pi_hook_1",
-        )
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
+    return add_donation(app, campaign.id, stripe_payment_intent_id="pi_hook_1")
 
 
 def deliver(

@@ -1,0 +1,26 @@
+"""Defences that sit in front of the app: headers, proxies, card-testing limits.
+
+`init_app` wires them into an app; the pieces live in their own modules:
+`headers` (CSP, HSTS, framing), `client_keys` (who is asking, hashed),
+`card_testing` (limits on starting payments) and `redirects` (same-site only).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import card_testing, headers
+
+
+def init_app(app: Flask) -> None:
+    """Trust configured proxies, add security headers and the generic refusal."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Only a proxy we run may say who the client is; without one, a forged
+        # X-Forwarded-For would let a card tester pose as many addresses.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+    headers.register(app)
+    card_testing.register(app)

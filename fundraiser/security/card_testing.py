@@ -1,0 +1,79 @@
+"""Card-testing defence: what stops a stolen-card checker before Stripe is called.
+
+Four checks, all before any PaymentIntent is created:
+1. rate limits per address and per session on POST /donate (`limit_donations`);
+2. a honeypot field people never see (`HONEYPOT_FIELD`; see public/forms.py);
+3. one open intent per session, reused for repeated clicks
+   (services/donation_intake.py);
+4. a cool-down after repeated declines from one address or session
+   (services/donation_intake.py).
+Every refusal is the same `refusal()`: one status, one sentence, no headers that
+tell a tester which check tripped or how far the limit is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_limiter.errors import RateLimitExceeded
+
+from ..errors import respond
+from ..extensions import limiter
+from . import client_keys
+
+HONEYPOT_FIELD = "website"
+_STARTS_PAYMENTS = "_fundraiser_starts_payments"
+REFUSAL_STATUS = 429
+REFUSAL_MESSAGE = (
+    "We can't start a card payment from here just now. Nothing was charged. Please try again later."
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def refusal() -> ResponseReturnValue:
+    """The one answer every card-testing check gives."""
+    return jsonify(error=REFUSAL_MESSAGE), REFUSAL_STATUS
+
+
+def _address_limits() -> str:
+    return str(current_app.config["DONATE_LIMITS_PER_ADDRESS"])
+
+
+def _session_limits() -> str:
+    return str(current_app.config["DONATE_LIMITS_PER_SESSION"])
+
+
+def limit_donations(view: F) -> F:
+    """Apply the per-address and per-session limits to a view that starts payments."""
+    per_session = limiter.limit(
+        _session_limits, key_func=client_keys.session_key, scope="donate-session"
+    )
+    per_address = limiter.limit(
+        _address_limits, key_func=client_keys.address_key, scope="donate-address"
+    )
+    limited = per_address(per_session(view))
+    setattr(limited, _STARTS_PAYMENTS, True)
+    return limited  # type: ignore[return-value]
+
+
+def limit_pledges(view: F) -> F:
+    """Per-address limits on a view that sends mail to a typed address (a pledge)."""
+    return limiter.limit(  # type: ignore[return-value]
+        lambda: str(current_app.config["PLEDGE_LIMITS_PER_ADDRESS"]),
+        key_func=client_keys.address_key,
+        scope="pledge-address",
+    )(view)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(RateLimitExceeded)
+    def limited(exc: RateLimitExceeded) -> ResponseReturnValue:
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, _STARTS_PAYMENTS, False):
+            app.logger.warning("donation refused: rate limit")
+            return refusal()
+        return respond(429, "Too many requests. Please wait a moment and try again.")

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from . import config as config_module
+from . import sqlite_gate
 from .extensions import csrf, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_gate.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -39,7 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from . import api, cli, errors, public, templating, webhooks
+    from . import api, cli, errors, http_cache, ops, public, templating, webhooks
 
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
@@ -47,6 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cli.bp)
     errors.register(app)
     templating.register(app)
+    http_cache.register(app)
+    ops.init_app(app)
     if app.config.get("LOCALSTRIPE_SHIM"):
         from . import devtools
 

@@ -1,4 +1,5 @@
 # The two commands: `make run` serves the app, `make test` runs every test.
+# `make bench` measures it (not part of `make test`).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,6 +11,11 @@ run: $(VENV)/.deps-run
 
 test: $(VENV)/.deps-test
 	bash scripts/test.sh
+
+# Measures the app under gunicorn with wrk and writes BENCHMARKS.md (a few minutes).
+bench: $(VENV)/.deps-run
+	bash bench/install-wrk.sh
+	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.deps-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("fundraiser_cli", __name__, cli_group="fundraiser")
 
-from . import commands  # noqa: E402,F401
+from . import bench, commands  # noqa: E402,F401

@@ -1,0 +1,159 @@
+"""`make bench`: measure the app under gunicorn as in production, write BENCHMARKS.md.
+
+For each size N (default 1,000 and 1,000,000 succeeded donations) it makes a
+fresh SQLite database, seeds it with `flask --app wsgi fundraiser bench-seed N`,
+starts `gunicorn -c gunicorn.conf.py` for the app and for bench/bare_app.py (a
+Flask endpoint returning a constant), and drives each with wrk: GET of the bare
+endpoint, GET /api/progress, GET /, and POSTs of pre-signed
+payment_intent.succeeded webhooks, each for a different pending donation.
+
+Settings (environment): BENCH_SIZES (default "1000,1000000"), BENCH_SECONDS
+(10), BENCH_CONNECTIONS (16), BENCH_PENDING (webhook events ready per size,
+30000), BENCH_OUT (BENCHMARKS.md); gunicorn's own come from gunicorn.conf.py
+(GUNICORN_WORKERS, GUNICORN_THREADS).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import harness, report
+from bench.harness import Load
+
+WARM_UP_SECONDS = 2
+
+
+@dataclass
+class SizeResult:
+    size: int
+    seed_seconds: float
+    bare: Load
+    progress: Load
+    page: Load
+    webhook: Load
+    webhook_counted: int
+    events_ready: int
+    totals_consistent: bool
+
+
+@dataclass
+class Settings:
+    sizes: list[int]
+    seconds: int
+    connections: int
+    pending: int
+    out: Path
+    gunicorn: dict[str, str] = field(default_factory=dict)
+
+
+def settings_from_env() -> Settings:
+    env = os.environ
+    return Settings(
+        sizes=[int(s) for s in env.get("BENCH_SIZES", "1000,1000000").split(",") if s.strip()],
+        seconds=int(env.get("BENCH_SECONDS", "10")),
+        connections=int(env.get("BENCH_CONNECTIONS", "16")),
+        pending=int(env.get("BENCH_PENDING", "30000")),
+        out=Path(env.get("BENCH_OUT", str(harness.ROOT / "BENCHMARKS.md"))),
+    )
+
+
+def app_env(database_url: str, webhook_secret: str) -> dict[str, str]:
+    """The production configuration, with stand-in keys (the bench never calls Stripe)."""
+    return dict(
+        os.environ,
+        FUNDRAISER_ENV="production",
+        SECRET_KEY=secrets.token_hex(16),
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_PUBLISHABLE_KEY="pk_test_bench",
+        STRIPE_WEBHOOK_SECRET=webhook_secret,
+        DATABASE_URL=database_url,
+    )
+
+
+def measure(url: str, s: Settings) -> Load:
+    harness.wrk(url, seconds=WARM_UP_SECONDS, connections=s.connections)
+    return harness.wrk(url, seconds=s.seconds, connections=s.connections)
+
+
+def run_size(size: int, s: Settings, workdir: Path) -> SizeResult:
+    folder = workdir / f"n{size}"
+    folder.mkdir()
+    database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    secret = "whsec_bench_" + secrets.token_hex(12)
+    env = app_env(database_url, secret)
+    log = folder / "gunicorn.log"
+    harness.flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    print(harness.flask(env, "fundraiser", "bench-seed", str(size), "--pending", str(s.pending)))
+    seed_seconds = time.perf_counter() - started
+
+    with harness.gunicorn("bench.bare_app:app", env, log, "/") as bare_server:
+        bare = measure(bare_server.url + "/", s)
+    print(f"  bare: {bare.rps:.0f}/s")
+    with harness.gunicorn("wsgi:app", env, log, "/healthz") as server:
+        progress = measure(server.url + "/api/progress", s)
+        print(f"  /api/progress: {progress.rps:.0f}/s")
+        page = measure(server.url + "/", s)
+        print(f"  /: {page.rps:.0f}/s")
+        rows = harness.pending_donations(database_url)
+        events = folder / "events.tsv"
+        harness.write_signed_events(rows, secret, events)
+        before, _ = harness.count_succeeded(database_url)
+        webhook = harness.wrk(
+            server.url + "/stripe/webhook",
+            seconds=s.seconds,
+            connections=s.connections,
+            events_file=events,
+        )
+        print(f"  webhooks: {webhook.rps:.0f}/s")
+    after, counted = harness.count_succeeded(database_url)
+    return SizeResult(
+        size=size,
+        seed_seconds=seed_seconds,
+        bare=bare,
+        progress=progress,
+        page=page,
+        webhook=webhook,
+        webhook_counted=after - before,
+        events_ready=len(rows),
+        totals_consistent=after == counted,
+    )
+
+
+def main() -> None:
+    s = settings_from_env()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: run bench/install-wrk.sh (or apt-get install wrk)")
+    workdir = Path(tempfile.mkdtemp(prefix="fundraiser-bench-"))
+    try:
+        results = []
+        for size in s.sizes:
+            print(f"* {size:,} donations")
+            results.append(run_size(size, s, workdir))
+        weight_env = app_env(f"sqlite:///{workdir / 'weight.sqlite3'}", "whsec_weight")
+        harness.flask(weight_env, "db", "upgrade")
+        harness.flask(weight_env, "fundraiser", "demo")
+        with harness.gunicorn("wsgi:app", weight_env, workdir / "weight.log", "/healthz") as srv:
+            weight = harness.page_weight(srv.url)
+        text = report.render(
+            results=results,
+            weight=weight,
+            settings=s,
+            machine=harness.machine(),
+            when=datetime.now(UTC),
+        )
+        s.out.write_text(text)
+        print(f"* wrote {s.out}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

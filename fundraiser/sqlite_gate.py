@@ -42,6 +42,13 @@ class GatedConnection(sqlite3.Connection):
     def cursor(self, factory: Any = None) -> Any:  # type: ignore[override]
         return super().cursor(factory or GatedCursor)
 
+    # sqlite3's own shortcuts make a plain cursor in C; route them through ours.
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:  # type: ignore[override]
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> Any:  # type: ignore[override]
+        return self.cursor().executemany(sql, seq_of_parameters)
+
     def enter_gate(self) -> None:
         if self._gate_held or self._gate_path is None:
             return

@@ -9,6 +9,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -103,17 +104,24 @@ def get(url: str) -> bytes:
 
 @dataclass(frozen=True)
 class Load:
-    """What wrk measured for one URL."""
+    """What wrk measured for one URL (or the median of several runs)."""
 
     requests: int
-    seconds: float
+    rps: float
     p50_ms: float
     p99_ms: float
     errors: int
 
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+
+def median_load(loads: list[Load]) -> Load:
+    """The median of each figure over several runs of the same URL."""
+    return Load(
+        requests=sum(x.requests for x in loads),
+        rps=statistics.median(x.rps for x in loads),
+        p50_ms=statistics.median(x.p50_ms for x in loads),
+        p99_ms=statistics.median(x.p99_ms for x in loads),
+        errors=sum(x.errors for x in loads),
+    )
 
 
 def wrk(
@@ -142,7 +150,7 @@ def wrk(
     )
     return Load(
         requests=data["requests"],
-        seconds=data["duration_us"] / 1e6,
+        rps=data["requests"] / (data["duration_us"] / 1e6) if data["duration_us"] else 0.0,
         p50_ms=data["p50_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         errors=errors,
@@ -235,7 +243,7 @@ def page_weight(base: str) -> PageWeight:
     return PageWeight(len(html), own, third, blocking)
 
 
-def machine() -> dict[str, str]:
+def machine(load_before: tuple[float, ...], load_after: tuple[float, ...]) -> dict[str, str]:
     """What the figures were measured on."""
     cpu = "unknown"
     with contextlib.suppress(OSError):
@@ -260,4 +268,5 @@ def machine() -> dict[str, str]:
         "gunicorn": gunicorn_pkg.__version__,
         "SQLite": sqlite3.sqlite_version,
         "wrk": wrk_version.split("[")[0].strip() or "wrk",
+        "load average (1 min) before / after": f"{load_before[0]:.2f} / {load_after[0]:.2f}",
     }

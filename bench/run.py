@@ -7,10 +7,15 @@ Flask endpoint returning a constant), and drives each with wrk: GET of the bare
 endpoint, GET /api/progress, GET /, and POSTs of pre-signed
 payment_intent.succeeded webhooks, each for a different pending donation.
 
+The GET endpoints are measured in interleaved rounds (bare, progress, page,
+bare, ...) and reported as medians, and each ratio is the median of the
+per-round ratios, so that other load on the machine weighs on all alike.
+
 Settings (environment): BENCH_SIZES (default "1000,1000000"), BENCH_SECONDS
-(10), BENCH_CONNECTIONS (16), BENCH_PENDING (webhook events ready per size,
-30000), BENCH_OUT (BENCHMARKS.md); gunicorn's own come from gunicorn.conf.py
-(GUNICORN_WORKERS, GUNICORN_THREADS).
+(5 per run; webhooks get twice that), BENCH_ROUNDS (5), BENCH_CONNECTIONS (16),
+BENCH_PENDING (webhook events ready per size, 30000), BENCH_OUT (BENCHMARKS.md),
+BENCH_KEEP=1 (keep the databases and logs);
+gunicorn's own come from gunicorn.conf.py (GUNICORN_WORKERS, GUNICORN_THREADS).
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import statistics
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +43,8 @@ class SizeResult:
     bare: Load
     progress: Load
     page: Load
+    progress_ratio: float
+    page_ratio: float
     webhook: Load
     webhook_counted: int
     events_ready: int
@@ -47,17 +55,18 @@ class SizeResult:
 class Settings:
     sizes: list[int]
     seconds: int
+    rounds: int
     connections: int
     pending: int
     out: Path
-    gunicorn: dict[str, str] = field(default_factory=dict)
 
 
 def settings_from_env() -> Settings:
     env = os.environ
     return Settings(
         sizes=[int(s) for s in env.get("BENCH_SIZES", "1000,1000000").split(",") if s.strip()],
-        seconds=int(env.get("BENCH_SECONDS", "10")),
+        seconds=int(env.get("BENCH_SECONDS", "5")),
+        rounds=int(env.get("BENCH_ROUNDS", "5")),
         connections=int(env.get("BENCH_CONNECTIONS", "16")),
         pending=int(env.get("BENCH_PENDING", "30000")),
         out=Path(env.get("BENCH_OUT", str(harness.ROOT / "BENCHMARKS.md"))),
@@ -77,9 +86,20 @@ def app_env(database_url: str, webhook_secret: str) -> dict[str, str]:
     )
 
 
-def measure(url: str, s: Settings) -> Load:
-    harness.wrk(url, seconds=WARM_UP_SECONDS, connections=s.connections)
-    return harness.wrk(url, seconds=s.seconds, connections=s.connections)
+def interleaved(urls: dict[str, str], s: Settings) -> dict[str, list[Load]]:
+    """Each URL in turn, round after round, so background load hits all alike."""
+    for url in urls.values():
+        harness.wrk(url, seconds=WARM_UP_SECONDS, connections=s.connections)
+    loads: dict[str, list[Load]] = {name: [] for name in urls}
+    for _ in range(s.rounds):
+        for name, url in urls.items():
+            loads[name].append(harness.wrk(url, seconds=s.seconds, connections=s.connections))
+    return loads
+
+
+def ratio(loads: list[Load], bare: list[Load]) -> float:
+    """The median over rounds of this URL's throughput over the bare endpoint's."""
+    return statistics.median(a.rps / b.rps for a, b in zip(loads, bare, strict=True) if b.rps)
 
 
 def run_size(size: int, s: Settings, workdir: Path) -> SizeResult:
@@ -94,37 +114,46 @@ def run_size(size: int, s: Settings, workdir: Path) -> SizeResult:
     print(harness.flask(env, "fundraiser", "bench-seed", str(size), "--pending", str(s.pending)))
     seed_seconds = time.perf_counter() - started
 
-    with harness.gunicorn("bench.bare_app:app", env, log, "/") as bare_server:
-        bare = measure(bare_server.url + "/", s)
-    print(f"  bare: {bare.rps:.0f}/s")
-    with harness.gunicorn("wsgi:app", env, log, "/healthz") as server:
-        progress = measure(server.url + "/api/progress", s)
-        print(f"  /api/progress: {progress.rps:.0f}/s")
-        page = measure(server.url + "/", s)
-        print(f"  /: {page.rps:.0f}/s")
+    with (
+        harness.gunicorn("bench.bare_app:app", env, log, "/") as bare_server,
+        harness.gunicorn("wsgi:app", env, log, "/healthz") as server,
+    ):
+        urls = {
+            "bare": bare_server.url + "/",
+            "progress": server.url + "/api/progress",
+            "page": server.url + "/",
+        }
+        loads = interleaved(urls, s)
         rows = harness.pending_donations(database_url)
         events = folder / "events.tsv"
         harness.write_signed_events(rows, secret, events)
         before, _ = harness.count_succeeded(database_url)
         webhook = harness.wrk(
             server.url + "/stripe/webhook",
-            seconds=s.seconds,
+            seconds=2 * s.seconds,
             connections=s.connections,
             events_file=events,
         )
-        print(f"  webhooks: {webhook.rps:.0f}/s")
     after, counted = harness.count_succeeded(database_url)
-    return SizeResult(
+    result = SizeResult(
         size=size,
         seed_seconds=seed_seconds,
-        bare=bare,
-        progress=progress,
-        page=page,
+        bare=harness.median_load(loads["bare"]),
+        progress=harness.median_load(loads["progress"]),
+        page=harness.median_load(loads["page"]),
+        progress_ratio=ratio(loads["progress"], loads["bare"]),
+        page_ratio=ratio(loads["page"], loads["bare"]),
         webhook=webhook,
         webhook_counted=after - before,
         events_ready=len(rows),
         totals_consistent=after == counted,
     )
+    print(
+        f"  bare {result.bare.rps:.0f}/s, progress {result.progress.rps:.0f}/s"
+        f" ({result.progress_ratio:.2f}), page {result.page.rps:.0f}/s"
+        f" ({result.page_ratio:.2f}), webhooks {webhook.rps:.0f}/s"
+    )
+    return result
 
 
 def main() -> None:
@@ -132,6 +161,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run bench/install-wrk.sh (or apt-get install wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="fundraiser-bench-"))
+    load_before = os.getloadavg()
     try:
         results = []
         for size in s.sizes:
@@ -146,13 +176,16 @@ def main() -> None:
             results=results,
             weight=weight,
             settings=s,
-            machine=harness.machine(),
+            machine=harness.machine(load_before, os.getloadavg()),
             when=datetime.now(UTC),
         )
         s.out.write_text(text)
         print(f"* wrote {s.out}")
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print(f"* kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask, Request, Response, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
+from . import microcache
 from .services import snapshots
 from .services.snapshots import CampaignStamp
 
@@ -93,9 +94,10 @@ def conditional(
             body = cached[1]
         else:
             built_stamp, body = build()
-            etag = etag_for(kind, built_stamp)
+            stamp, etag = built_stamp, etag_for(kind, built_stamp)
             # Kept once the response is known not to touch the session (see below).
             g.http_cache_pending = (kind, etag, body)
+        g.http_cache_stamp_token = stamp.token
         response = app.response_class(body, mimetype=mimetype)
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = cache_control
@@ -125,9 +127,14 @@ class _SessionAwareInterface(SecureCookieSessionInterface):
         if pending is not None and shared:
             kind, etag, body = pending
             app.extensions.setdefault("http_cache", {})[kind] = (etag, body)
+        token = g.pop("http_cache_stamp_token", None)
+        plain_get = request.method == "GET" and not request.query_string
+        if token and shared and plain_get and response.status_code == 200:
+            microcache.keep(app, request.path, request.endpoint, token, response)
 
 
 def register(app: Flask) -> None:
     if type(app.session_interface) is not SecureCookieSessionInterface:
         raise RuntimeError("http_cache needs Flask's default cookie sessions")
     app.session_interface = _SessionAwareInterface()
+    microcache.install(app)

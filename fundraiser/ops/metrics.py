@@ -138,16 +138,21 @@ def _drop_rolled_back(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def _observe(response: Response) -> Response:
-    endpoint = request.endpoint or "unmatched"
-    method = request.method if request.method in _METHODS else "OTHER"
-    status = response.status_code
+def observe(endpoint: str | None, method: str, status: int, seconds: float | None) -> None:
+    """Count one answered request (and a webhook failure, when it is one)."""
+    endpoint = endpoint or "unmatched"
+    method = method if method in _METHODS else "OTHER"
     REQUESTS.labels(endpoint=endpoint, method=method, status=str(status)).inc()
-    started = g.get("request_started")
-    if started is not None:
-        LATENCY.labels(endpoint=endpoint).observe(time.perf_counter() - started)
+    if seconds is not None:
+        LATENCY.labels(endpoint=endpoint).observe(seconds)
     if endpoint == _WEBHOOK_ENDPOINT and status >= 400:
         WEBHOOK_FAILURES.labels(status=str(status)).inc()
+
+
+def _observe(response: Response) -> Response:
+    started = g.get("request_started")
+    seconds = time.perf_counter() - started if started is not None else None
+    observe(request.endpoint, request.method, response.status_code, seconds)
     return response
 
 

@@ -10,37 +10,16 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops.requestlog import access_log
-from fundraiser.services import donations
 from tests.conftest import WEBHOOK_SECRET, LiveServer, wait_until
-from tests.support import stripe_events as se
+from tests.support.donations import add_pending, success_delivery
 
 OpenPage = Callable[..., Page]
 
 
-def pending_donation(app: Flask, campaign: Campaign) -> Donation:
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign.id,
-            amount_minor=2000,
-            currency="gbp",
-            status=donations.PENDING,
-            stripe_payment_intent_id="pi_live_1",
-        )
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
-
-
 def deliver(live_server: LiveServer, donation: Donation) -> None:
-    intent = se.payment_intent(
-        donation.stripe_payment_intent_id or "", amount=2000, donation_id=donation.id
-    )
-    body, headers = se.signed(se.event("payment_intent.succeeded", intent), WEBHOOK_SECRET)
+    body, headers = success_delivery(donation, WEBHOOK_SECRET)
     request = urllib.request.Request(
         live_server.url + "/stripe/webhook", data=body, headers=headers
     )
@@ -59,7 +38,7 @@ def test_unchanged_polls_are_304s_and_a_counted_gift_still_shows(
     # As in production: each process reuses the campaign's stamp for a second.
     monkeypatch.setitem(app.config, "STAMP_TTL_SECONDS", 1.0)
     app.extensions.pop("http_cache_stamp", None)
-    donation = pending_donation(app, campaign)
+    donation = add_pending(app, campaign, amount=2000, intent_id="pi_live_1")
     progress_statuses: list[int] = []
 
     class Recorder(logging.Handler):

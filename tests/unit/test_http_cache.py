@@ -14,37 +14,19 @@ from flask.testing import FlaskClient
 from fundraiser import create_app, http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
-from fundraiser.services import donations
 from fundraiser.services.snapshots import CampaignStamp
 from tests.conftest import WEBHOOK_SECRET
-from tests.support import stripe_events as se
+from tests.support.donations import add_pending, success_delivery
 
 
 @pytest.fixture
 def pending(app: Flask, campaign: Campaign) -> Donation:
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign.id,
-            amount_minor=700,
-            currency="gbp",
-            status=donations.PENDING,
-            stripe_payment_intent_id="pi_cache_1",
-        )
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
+    return add_pending(app, campaign, amount=700, intent_id="pi_cache_1")
 
 
 def count(client: FlaskClient, donation: Donation) -> None:
     """Deliver the signed webhook that counts `donation`."""
-    intent = se.payment_intent(
-        donation.stripe_payment_intent_id or "",
-        amount=donation.amount_minor,
-        donation_id=donation.id,
-    )
-    body, headers = se.signed(se.event("payment_intent.succeeded", intent), WEBHOOK_SECRET)
+    body, headers = success_delivery(donation, WEBHOOK_SECRET)
     response = client.post("/stripe/webhook", data=body, headers=headers)
     assert response.json["outcome"] == "counted"
 

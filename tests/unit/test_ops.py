@@ -20,7 +20,7 @@ from fundraiser.ops import metrics
 from fundraiser.ops.requestlog import JsonFormatter, access_log
 from fundraiser.services import donations
 from tests.conftest import WEBHOOK_SECRET
-from tests.support import stripe_events as se
+from tests.support.donations import add_pending, intent_of, success_delivery
 
 TOKEN = "metrics-test-token"
 
@@ -149,27 +149,7 @@ def test_requests_and_latency_are_counted_by_endpoint(client: FlaskClient) -> No
 
 @pytest.fixture
 def pending(app: Flask, campaign: Campaign) -> Donation:
-    with app.app_context():
-        donation = Donation(
-            campaign_id=campaign.id,
-            amount_minor=2000,
-            currency="gbp",
-            status=donations.PENDING,
-            stripe_payment_intent_id="pi_metrics_1",
-        )
-        db.session.add(donation)
-        db.session.commit()
-        db.session.refresh(donation)
-        db.session.expunge(donation)
-        return donation
-
-
-def intent_of(donation: Donation) -> dict[str, object]:
-    return se.payment_intent(
-        donation.stripe_payment_intent_id or "",
-        amount=donation.amount_minor,
-        donation_id=donation.id,
-    )
+    return add_pending(app, campaign, amount=2000, intent_id="pi_metrics_1")
 
 
 @pytest.mark.usefixtures("with_token")
@@ -178,9 +158,8 @@ def test_counted_donations_and_money_and_the_stored_total(
 ) -> None:
     donations_before = sample("fundraiser_donations_counted_total", currency="gbp")
     money_before = sample("fundraiser_money_counted_minor_total", currency="gbp")
-    evt = se.event("payment_intent.succeeded", intent_of(pending))
+    body, headers = success_delivery(pending, WEBHOOK_SECRET)
     for _ in range(2):  # the second delivery is a duplicate and counts nothing
-        body, headers = se.signed(evt, WEBHOOK_SECRET)
         client.post("/stripe/webhook", data=body, headers=headers)
     assert sample("fundraiser_donations_counted_total", currency="gbp") == donations_before + 1
     assert sample("fundraiser_money_counted_minor_total", currency="gbp") == money_before + 2000
@@ -204,9 +183,7 @@ def test_money_counts_only_when_its_transaction_commits(app: Flask, pending: Don
 @pytest.mark.usefixtures("with_token")
 def test_refused_webhooks_are_counted_as_failures(client: FlaskClient, pending: Donation) -> None:
     before = sample("fundraiser_webhook_failures_total", status="400")
-    body, headers = se.signed(
-        se.event("payment_intent.succeeded", intent_of(pending)), "whsec_wrong"
-    )
+    body, headers = success_delivery(pending, "whsec_wrong")
     assert client.post("/stripe/webhook", data=body, headers=headers).status_code == 400
     assert sample("fundraiser_webhook_failures_total", status="400") == before + 1
     assert 'fundraiser_webhook_failures_total{status="400"}' in scrape(client)

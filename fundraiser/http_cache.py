@@ -6,8 +6,9 @@ for a few seconds and absorb a spike. Their ETag comes from the campaign's
 stamp (`totals_version` and `updated_at`) plus a digest of the code and the
 settings that shape the body, so it changes with every counted donation and
 every deploy. Each process also keeps the last body it built per kind, keyed
-by that ETag: a copy of what the database says, checked against it on every
-request, never state of its own.
+by that ETag: a copy of what the database says, never state of its own. The
+stamp itself is read at most every STAMP_TTL_SECONDS (1 s in production), and
+within that time fundraiser/microcache.py answers repeats without Flask.
 """
 
 from __future__ import annotations

@@ -118,7 +118,6 @@ def render(
 ) -> str:
     g = gunicorn_settings()
     wrk_line = f"wrk -t1 -c{settings.connections} -d{settings.seconds}s -s bench/wrk.lua URL"
-    hook_line = f"wrk -t1 -c{settings.connections} -d{2 * settings.seconds}s -s bench/wrk.lua URL"
     lines = [
         "# Benchmarks",
         "",
@@ -144,7 +143,7 @@ def render(
         "gunicorn -c gunicorn.conf.py bench.bare_app:app   # the bare endpoint",
         "gunicorn -c gunicorn.conf.py wsgi:app             # the app",
         f"{wrk_line}   # x {settings.rounds} rounds per GET URL, after a 2 s warm-up",
-        f"{hook_line} -- events.tsv 1   # webhooks, once",
+        f"{wrk_line} -- events-i.tsv 1   # webhooks: {settings.rounds} rounds, new events each",
         "```",
         "",
         "Webhook load: wrk's Lua script (bench/wrk.lua) posts pre-signed",
@@ -153,8 +152,9 @@ def render(
         "",
         "## Figures",
         "",
-        f"GET figures are medians of {settings.rounds} interleaved rounds; 'x bare' is the",
-        "median of the per-round ratios to the bare endpoint.",
+        f"Figures are medians of {settings.rounds} rounds (the GETs interleaved); 'x bare' is",
+        "the median of the per-round ratios to the bare endpoint. 'errors' adds up every",
+        "round's socket errors, timeouts and non-2xx/3xx answers.",
         "",
         "| endpoint | donations | requests/s | p50 ms | p99 ms | errors | x bare |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -173,12 +173,13 @@ def render(
     ]
     for r in results:
         lines.append(
-            f"| {r.size:,} | {r.seed_seconds:.1f} s | {r.events_ready:,} | {r.webhook.requests:,} "
+            f"| {r.size:,} | {r.seed_seconds:.1f} s | {r.events_ready:,} | {r.webhook_answered:,} "
             f"| {r.webhook_counted:,} | {'yes' if r.totals_consistent else 'NO'} |"
         )
     lines += [
         "",
-        "'counted' can exceed 'answered' by the requests still in flight when wrk stops.",
+        "Webhooks answered and counted include the warm-up round; 'counted' can exceed",
+        "'answered' by the requests still in flight when wrk stops.",
     ]
     lines += ["", "Page weight (uncompressed, Stripe.js aside):", ""]
     lines.append(f"- HTML: {weight.html:,} bytes")

@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from flask import Flask, session
 from flask.testing import FlaskClient
 
-from fundraiser import create_app, http_cache
+from fundraiser import http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.services.snapshots import CampaignStamp
 from tests.conftest import WEBHOOK_SECRET
+from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, success_delivery
 
 
@@ -139,13 +140,7 @@ def test_stamp_is_reused_for_its_ttl_then_read_again(
 @pytest.fixture
 def bare_app(tmp_path: Path) -> Iterator[Flask]:
     """A fresh app with a view that reads the session while building a cached body."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        }
-    )
+    app = fresh_app(tmp_path / "x.sqlite3")
     stamp = CampaignStamp(
         campaign_id=1, totals_version=1, updated_at=datetime(2026, 1, 1, tzinfo=UTC)
     )

@@ -13,12 +13,13 @@ from flask import Flask, Response, request_started
 from flask.testing import FlaskClient
 from prometheus_client import REGISTRY
 
-from fundraiser import create_app, http_cache
+from fundraiser import http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops.requestlog import JsonFormatter, access_log
 from fundraiser.services import campaigns
 from tests.conftest import WEBHOOK_SECRET
+from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, success_delivery
 
 PATHS = ["/api/progress", "/"]
@@ -154,14 +155,7 @@ def test_nothing_is_replayed_without_a_stamp_ttl(
 @pytest.fixture
 def hooked_app(tmp_path: Path) -> Iterator[Flask]:
     """A fresh app whose own after_request hook adds a header, as security headers do."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'hooked.sqlite3'}",
-            "STAMP_TTL_SECONDS": 60.0,
-        }
-    )
+    app = fresh_app(tmp_path / "hooked.sqlite3", STAMP_TTL_SECONDS=60.0)
 
     @app.after_request
     def frame_header(response: Response) -> Response:

@@ -13,13 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from prometheus_client import REGISTRY
 
-from fundraiser import create_app
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops import metrics
 from fundraiser.ops.requestlog import JsonFormatter, access_log
 from fundraiser.services import donations
 from tests.conftest import WEBHOOK_SECRET
+from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, intent_of, success_delivery
 
 TOKEN = "metrics-test-token"
@@ -63,13 +63,7 @@ def test_healthz_is_ok_with_a_database(client: FlaskClient) -> None:
 
 
 def test_healthz_is_503_without_a_database(tmp_path: Path) -> None:
-    broken = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "t",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}",
-        }
-    )
+    broken = fresh_app(tmp_path / "no" / "such" / "dir.db")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json == {"status": "unavailable", "database": "down"}

@@ -90,14 +90,16 @@ def conditional(
         response = app.response_class(status=304)
     else:
         bodies: dict[str, tuple[str, bytes]] = app.extensions.setdefault("http_cache", {})
-        cached = bodies.get(kind)
+        # A query string may shape the body (a source tag, say): build those afresh.
+        plain = not request.query_string
+        cached = bodies.get(kind) if plain else None
         if cached is not None and cached[0] == etag:
             body = cached[1]
         else:
             built_stamp, body = build()
             stamp, etag = built_stamp, etag_for(kind, built_stamp)
-            # Kept once the response is known not to touch the session (see below).
-            g.http_cache_pending = (kind, etag, body)
+            if plain:  # kept once the response is known not to touch the session (below)
+                g.http_cache_pending = (kind, etag, body)
         g.http_cache_stamp_token = stamp.token
         response = app.response_class(body, mimetype=mimetype)
     response.set_etag(etag, weak=True)

@@ -163,3 +163,18 @@ def test_a_body_that_touched_the_session_is_private_and_never_kept(bare_app: Fla
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-cache"
     assert "personal" not in bare_app.extensions.get("http_cache", {})
+
+
+def test_a_request_with_a_query_string_is_built_afresh(
+    app: Flask, client: FlaskClient, campaign: Campaign
+) -> None:
+    etag = client.get("/").get_etag()[0]
+    app.extensions["http_cache"]["page"] = (etag, b"kept body")
+    try:
+        assert client.get("/").data == b"kept body"
+        fresh = client.get("/?source=team-a")
+        assert b"kept body" not in fresh.data
+        assert campaign.title in fresh.get_data(as_text=True)
+        assert app.extensions["http_cache"]["page"] == (etag, b"kept body")
+    finally:
+        app.extensions["http_cache"].pop("page", None)

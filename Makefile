@@ -1,4 +1,5 @@
 # The two commands: `make run` serves the app, `make test` runs every test.
+# `make bench` measures it (not part of `make test`).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,6 +13,11 @@ run: $(VENV)/.deps-run node_modules/.package-lock.json
 
 test: $(VENV)/.deps-test node_modules/.package-lock.json
 	bash scripts/test.sh
+
+# Measures the app under gunicorn with wrk and writes BENCHMARKS.md (a few minutes).
+bench: $(VENV)/.deps-run
+	bash bench/install-wrk.sh
+	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.deps-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

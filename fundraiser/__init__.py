@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 
 from . import config as config_module
+from . import sqlite_gate
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_gate.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+    )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -52,6 +56,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli,
         dashboard,
         errors,
+        http_cache,
+        ops,
         pledges,
         public,
         security,
@@ -74,6 +80,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     templating.register(app)
     subscribers.connect()
+    http_cache.register(app)
+    ops.init_app(app)
+    # Last, so its ProxyFix is the outermost WSGI layer: the client's address and
+    # scheme are right before anything (the micro-cache, request logs) reads them.
     security.init_app(app)
     if app.config.get("LOCALSTRIPE_SHIM"):
         from . import devtools

@@ -71,6 +71,14 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_FORM_PARTS": 100,
         "WTF_CSRF_TIME_LIMIT": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How long each process may reuse the campaign's version before asking the
+        # database again, for the cached campaign page and /api/progress.
+        "STAMP_TTL_SECONDS": float(env.get("STAMP_TTL_SECONDS") or (1 if production else 0)),
+        # /metrics is served only to `Authorization: Bearer <METRICS_TOKEN>`; unset: 404.
+        "METRICS_TOKEN": env.get("METRICS_TOKEN", ""),
+        # "json" (production default) or "text": the format of the app's own log lines.
+        # Request logs are always JSON, one line per request, with its request id.
+        "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
         **_security_settings(env),
     }
 

@@ -48,8 +48,10 @@ class PledgeForm(FlaskForm):
 
     @classmethod
     def blank(cls, campaign: Campaign) -> PledgeForm:
-        """An empty form to show (never bound to a submitted request)."""
-        return cls(campaign, formdata=None)
+        """An empty form to show (never bound to a submitted request). It makes no
+        CSRF token: the template adds one, except on the shared campaign page,
+        where touching the session would make the cached page per-visitor."""
+        return cls(campaign, formdata=None, meta={"csrf": False})
 
     def choices(self) -> list[pledges.PaydayChoice]:
         return pledges.payday_choices(self.today, pledges.last_payday(self.campaign))

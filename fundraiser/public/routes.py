@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 
+from .. import http_cache
 from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
 from ..security import card_testing, client_keys
-from ..services import campaigns, donation_intake, donations, fees, teams
+from ..services import campaigns, donation_intake, donations, fees, snapshots, teams
+from ..services.snapshots import CampaignStamp
 from . import bp
 from .forms import DonateForm
 
@@ -16,25 +18,45 @@ OPEN_DONATION = "open_donation"  # the session's latest donation, reused while u
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
+_NO_CAMPAIGN = "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"
+
+
 def _campaign_or_404() -> Campaign:
     campaign = campaigns.current_campaign()
     if campaign is None:
-        abort(
-            404,
-            description="There is no campaign yet. Create one with: flask --app wsgi fundraiser demo",
-        )
+        abort(404, description=_NO_CAMPAIGN)
     return campaign
+
+
+def _stamp_or_404() -> CampaignStamp:
+    stamp = http_cache.current_stamp()
+    if stamp is None:
+        abort(404, description=_NO_CAMPAIGN)
+    return stamp
 
 
 @bp.get("/")
 def campaign_page() -> ResponseReturnValue:
-    campaign = _campaign_or_404()
-    return render_template(
-        "campaign.html",
-        campaign=campaign,
-        progress=campaigns.progress(campaign),
-        form=DonateForm(campaign),
-        leaderboard=teams.leaderboard(campaign),
+    """The same page for everyone (no CSRF token in it), cached by ETag.
+
+    The donate script fetches its CSRF token from /api/csrf-token, so shared
+    caches may keep this page for a few seconds; see fundraiser/http_cache.py.
+    """
+    stamp = _stamp_or_404()
+
+    def build() -> tuple[CampaignStamp, bytes]:
+        campaign = snapshots.campaign_of(stamp) or _campaign_or_404()
+        html = render_template(
+            "campaign.html",
+            campaign=campaign,
+            progress=campaigns.progress(campaign),
+            form=DonateForm(campaign, meta={"csrf": False}),
+            leaderboard=teams.leaderboard(campaign),
+        )
+        return snapshots.stamp_of(campaign), html.encode()
+
+    return http_cache.conditional(
+        "page", stamp, build, mimetype="text/html", cache_control=http_cache.PAGE_CACHE_CONTROL
     )
 
 

@@ -17,7 +17,7 @@ from .. import signals
 from ..extensions import db
 from ..models import Campaign, Donation, Team
 from ..money import format_money
-from .campaigns import Progress
+from .campaigns import Progress, bump_totals
 from .slugs import first_free, slugify
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
@@ -99,6 +99,8 @@ def create_team(
         target_minor=target_minor,
     )
     db.session.add(team)
+    # The campaign page lists the teams and is cached by the campaign's version.
+    bump_totals(campaign.id)
     db.session.commit()
     return team
 

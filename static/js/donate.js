@@ -5,7 +5,7 @@
   "use strict";
   const form = document.getElementById("donate-form");
   if (!form) return;
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
   const currency = form.dataset.currency;
   const min = Number(form.dataset.min);
   const max = Number(form.dataset.max);
@@ -46,6 +46,26 @@
   // What the card will be charged for a gift of `minor`: the gift, plus the cover if ticked.
   function chargeFor(minor) {
     return minor + (coverChosen() ? feeCover(minor) : 0);
+  }
+
+  // The campaign page is the same for every visitor (so caches can share it);
+  // the session's CSRF token is fetched once the donor starts, not baked in.
+  let csrfToken = csrfMeta ? Promise.resolve(csrfMeta.content) : null;
+  function csrf() {
+    if (!csrfToken) {
+      csrfToken = fetch(form.dataset.csrfUrl, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { Accept: "application/json" },
+      })
+        .then((res) => (res.ok ? res.json() : Promise.reject(new Error(String(res.status)))))
+        .then((data) => data.csrf_token)
+        .catch(() => {
+          csrfToken = null;
+          throw new Error("We couldn't start your donation. Please check your connection and try again.");
+        });
+    }
+    return csrfToken;
   }
 
   // Mirrors fundraiser.money.parse_amount; the server checks again and decides.
@@ -138,10 +158,11 @@
       cover_fees: coverChosen(),
       website: field("website") ? field("website").value : "", // honeypot: people leave it empty
     };
+    const token = await csrf();
     const res = await fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
       body: JSON.stringify(body),
     });
     const data = await res.json().catch(() => ({}));
@@ -187,6 +208,7 @@
   });
   customInput.addEventListener("input", amountChanged);
   form.addEventListener("submit", submit);
+  form.addEventListener("focusin", () => csrf().catch(() => {}), { once: true });
   amountChanged();
   setUpStripe();
 })();

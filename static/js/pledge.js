@@ -33,6 +33,22 @@
     buttonAmount.textContent = minor ? fmt.format(minor / 10 ** digits) : "";
   }
 
+  // On the shared (cached) campaign page the form has no CSRF token of its own:
+  // fetch this session's token first, then send the form as usual.
+  const tokenInput = form.querySelector('input[name="csrf_token"]');
+  form.addEventListener("submit", async (event) => {
+    if (tokenInput.value) return;
+    event.preventDefault();
+    try {
+      const res = await fetch(form.dataset.csrfUrl, { credentials: "same-origin", cache: "no-store" });
+      tokenInput.value = (await res.json()).csrf_token;
+    } catch (_) {
+      window.location.assign(form.action); // the /pledge page has its own token
+      return;
+    }
+    form.submit();
+  });
+
   form.addEventListener("change", update);
   customInput.addEventListener("input", update);
   update();

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
-import re
 import secrets
 import subprocess
 import sys
@@ -88,18 +87,18 @@ def two_workers(app: Flask, localstripe: LocalStripe, campaign: Campaign) -> Ite
 
 
 def attempt(base: str, amount: int) -> int:
-    """One card-tester attempt in a fresh session: load the page, press Donate."""
+    """One card-tester attempt in a fresh session: load the page, fetch the CSRF
+    token as the page's script does, press Donate."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
-    page = opener.open(base + "/", timeout=10).read().decode()
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
-    assert token, "no CSRF token on the page"
+    opener.open(base + "/", timeout=10).read()
+    token = json.load(opener.open(base + "/api/csrf-token", timeout=10))["csrf_token"]
     body = json.dumps({"amount": f"{amount}.00"}).encode()
     request = urllib.request.Request(
         base + "/donate",
         data=body,
-        headers={"Content-Type": "application/json", "X-CSRFToken": token.group(1)},
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
     )
     try:
         return opener.open(request, timeout=20).status

@@ -113,6 +113,8 @@ def create_plain_app(app: Flask) -> Flask:
 
 def test_session_cookie_is_httponly_and_lax(client: FlaskClient, campaign: Campaign) -> None:
     client.get("/")
+    assert client.get_cookie("session") is None, "the shared campaign page sets no cookie"
+    client.get("/api/csrf-token")  # where a donor's session starts
     cookie = client.get_cookie("session")
     assert cookie is not None
     assert cookie.http_only

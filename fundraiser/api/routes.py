@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import abort, jsonify
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
+from ..i18n.page import provider_words
 from ..money import format_money
 from ..services import campaigns, donations
 from . import bp
@@ -12,19 +14,26 @@ from . import bp
 
 @bp.get("/progress")
 def progress() -> ResponseReturnValue:
-    campaign = campaigns.current_campaign() or abort(404, description="No campaign yet.")
+    campaign = campaigns.current_campaign() or abort(
+        404, description=gettext("No campaign yet.")
+    )
     return jsonify(campaigns.progress(campaign).as_json())
 
 
 @bp.get("/donations/<public_id>")
 def donation_status(public_id: str) -> ResponseReturnValue:
     """What the thank-you page polls: the donation's state, never who gave it."""
-    donation = donations.by_public_id(public_id) or abort(404, description="No such donation.")
+    donation = donations.by_public_id(public_id) or abort(
+        404, description=gettext("No such donation.")
+    )
     return jsonify(
         status=donation.status,
         amount=donation.amount_minor,
         currency=donation.currency,
         amount_display=format_money(donation.amount_minor, donation.currency),
-        failure_message=donation.failure_message if donation.status == donations.FAILED else None,
+        # In the page's language where the catalogue knows the provider's sentence.
+        failure_message=provider_words(donation.failure_message)
+        if donation.status == donations.FAILED
+        else None,
         progress=campaigns.progress(donation.campaign).as_json(),
     )

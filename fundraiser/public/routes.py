@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
+from ..i18n import current_language
 from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
 from ..security import card_testing, client_keys
@@ -21,7 +23,9 @@ def _campaign_or_404() -> Campaign:
     if campaign is None:
         abort(
             404,
-            description="There is no campaign yet. Create one with: flask --app wsgi fundraiser demo",
+            description=gettext(
+                "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"
+            ),
         )
     return campaign
 
@@ -52,9 +56,9 @@ def start_donation_response(
     Shared by /donate and a pledge's pay link (which passes `pledge_id`).
     """
     if request.is_json and not isinstance(request.get_json(silent=True), dict):
-        return jsonify(error="Send the donation as a JSON object."), 400
+        return jsonify(error=gettext("Send the donation as a JSON object.")), 400
     if not (request.is_json or request.mimetype in _FORM_TYPES):
-        return jsonify(error="Send the donation as JSON or a web form."), 415
+        return jsonify(error=gettext("Send the donation as JSON or a web form.")), 415
     form = DonateForm(campaign)
     if form.honeypot_filled():
         current_app.logger.warning("donation refused: honeypot")
@@ -73,6 +77,7 @@ def start_donation_response(
         email=form.email.data,
         source=form.source.data,
         team_id=team.id if team else None,
+        locale=current_language(),
         fee_cover_minor=fees.configured_cover(form.amount_minor) if form.cover_fees.data else 0,
         pledge_id=pledge_id,
     )

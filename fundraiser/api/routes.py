@@ -14,9 +14,7 @@ from . import bp
 
 @bp.get("/progress")
 def progress() -> ResponseReturnValue:
-    campaign = campaigns.current_campaign() or abort(
-        404, description=gettext("No campaign yet.")
-    )
+    campaign = campaigns.current_campaign() or abort(404, description=gettext("No campaign yet."))
     return jsonify(campaigns.progress(campaign).as_json())
 
 

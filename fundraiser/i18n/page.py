@@ -93,7 +93,9 @@ PROVIDER_SENTENCES = (
     lazy_gettext("Your card's security code is incorrect."),
     lazy_gettext("Your card number is incorrect."),
     lazy_gettext("An error occurred while processing your card. Try again in a little bit."),
-    lazy_gettext("We are unable to authenticate your payment method. Please choose a different payment method and try again."),
+    lazy_gettext(
+        "We are unable to authenticate your payment method. Please choose a different payment method and try again."
+    ),
 )
 
 

@@ -10,10 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..i18n import current_language
 from ..models import Campaign
 from ..models.types import utcnow
 from ..money import format_decimal
-from ..i18n import current_language
 from ..public.forms import BAD_EMAIL, DonateForm, clean_text
 from ..services import pledges
 
@@ -30,7 +30,9 @@ class PledgeForm(FlaskForm):
         "Your email",
         filters=[clean_text],
         validators=[
-            DataRequired(message=lazy_gettext("Please give your email, so we can send you the link.")),
+            DataRequired(
+                message=lazy_gettext("Please give your email, so we can send you the link.")
+            ),
             Length(max=254),
             Email(message=BAD_EMAIL, check_deliverability=False),
         ],

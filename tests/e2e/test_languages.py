@@ -15,6 +15,7 @@ from fundraiser.models import Campaign, Donation
 from fundraiser.money import format_money_in
 from tests.conftest import LiveServer, campaign_totals
 from tests.support.browser import fill_card
+from tests.support.factories import set_deadline
 
 OpenPage = Callable[..., Page]
 
@@ -22,12 +23,6 @@ OpenPage = Callable[..., Page]
 def rub(minor: int, trim: bool = False) -> str:
     """An amount of GBP as the Russian page shows it (e.g. "4,00 £" with a no-break space)."""
     return format_money_in(minor, "gbp", "ru", trim=trim)
-
-
-def set_deadline(app: Flask, deadline: datetime) -> None:
-    with app.app_context():
-        db.session.execute(sa.update(Campaign).values(deadline=deadline))
-        db.session.commit()
 
 
 def test_switch_to_russian_then_pay_with_4242(

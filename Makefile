@@ -6,12 +6,15 @@ BIN := $(VENV)/bin
 
 NPM ?= npm
 
-.PHONY: run test lint bench clean
+# Compiled message catalogues: built from translations/*/LC_MESSAGES/messages.po, never committed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-run: $(VENV)/.deps-run node_modules/.package-lock.json
+.PHONY: run test lint bench clean messages
+
+run: $(VENV)/.deps-run node_modules/.package-lock.json $(CATALOGUES)
 	$(BIN)/python scripts/run_dev.py
 
-test: $(VENV)/.deps-test node_modules/.package-lock.json
+test: $(VENV)/.deps-test node_modules/.package-lock.json $(CATALOGUES)
 	bash scripts/test.sh
 
 # Measures the app under gunicorn with wrk and writes BENCHMARKS.md (a few minutes).
@@ -42,5 +45,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	touch $@
 
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.deps-run
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+# After changing words in code or templates: re-extract messages.pot and merge it
+# into every translations/*/LC_MESSAGES/messages.po (then translate what is new).
+messages: $(VENV)/.deps-run
+	$(BIN)/pybabel extract -F babel.cfg --project=fundraiser --no-location --sort-output \
+		--copyright-holder="The fundraiser's authors" -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d translations --width 100 --no-fuzzy-matching --ignore-obsolete
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache node_modules
+	rm -f translations/*/LC_MESSAGES/*.mo

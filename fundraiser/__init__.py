@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import event
 
 from . import config as config_module
-from . import sqlite_gate
+from . import i18n, sqlite_gate
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app, add_context_processor=False)
     app.context_processor(lambda: {"current_user": current_user})
     limiter.init_app(app)
+    i18n.init_app(app, str(ROOT / "translations"))
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)

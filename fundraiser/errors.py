@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
 
+# Lazy: translated into the language of the request that shows them.
 _PLAIN_WORDS = {
-    400: "The request was not valid.",
-    404: "That page doesn't exist.",
-    405: "That method is not allowed here.",
-    413: "That request is too large.",
-    415: "That kind of content is not accepted here.",
-    429: "Too many requests. Please wait a moment and try again.",
-    500: "Something went wrong on our side. Nothing was charged twice; please try again.",
+    400: lazy_gettext("The request was not valid."),
+    404: lazy_gettext("That page doesn't exist."),
+    405: lazy_gettext("That method is not allowed here."),
+    413: lazy_gettext("That request is too large."),
+    415: lazy_gettext("That kind of content is not accepted here."),
+    429: lazy_gettext("Too many requests. Please wait a moment and try again."),
+    500: lazy_gettext(
+        "Something went wrong on our side. Nothing was charged twice; please try again."
+    ),
 }
+_CSRF_WORDS = lazy_gettext(
+    "Your session expired or the form was sent from elsewhere. Please reload the page and try again."
+)
 
 
 def wants_json() -> bool:
@@ -27,7 +34,9 @@ def wants_json() -> bool:
     return best == "application/json"
 
 
-def respond(code: int, message: str) -> ResponseReturnValue:
+def respond(code: int, message: object) -> ResponseReturnValue:
+    """`message` (a string, or a lazy translation) as JSON or an error page."""
+    message = str(message)
     if wants_json():
         return jsonify(error=message), code
     return render_template("error.html", code=code, message=message), code
@@ -36,10 +45,7 @@ def respond(code: int, message: str) -> ResponseReturnValue:
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:
-        return respond(
-            400,
-            "Your session expired or the form was sent from elsewhere. Please reload the page and try again.",
-        )
+        return respond(400, _CSRF_WORDS)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

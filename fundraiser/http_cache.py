@@ -133,7 +133,7 @@ class _SessionAwareInterface(SecureCookieSessionInterface):
         token = g.pop("http_cache_stamp_token", None)
         plain_get = request.method == "GET" and not request.query_string
         if token and shared and plain_get and response.status_code == 200:
-            microcache.keep(app, request.path, request.endpoint, token, response)
+            microcache.keep(app, request.environ, request.endpoint, token, response)
 
 
 def register(app: Flask) -> None:

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response
-from werkzeug.http import parse_etags
+from werkzeug.http import parse_cookie, parse_etags
 
+from . import i18n
 from .ops import metrics, requestlog
 
 StartResponse = Callable[..., Any]
@@ -52,8 +53,18 @@ class Copy:
     body: bytes
 
 
-def keep(app: Flask, path: str, endpoint: str | None, stamp_token: str, response: Response) -> None:
-    """Keep `response` (a public 200 for a plain GET of `path`) for replay."""
+def copy_key(environ: dict[str, Any]) -> tuple[str, str]:
+    """Which copy may answer a request: its path and the language it would be
+    rendered in (the page varies on Accept-Language and the `lang` cookie)."""
+    cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(i18n.COOKIE)
+    language = i18n.negotiate(None, cookie, environ.get("HTTP_ACCEPT_LANGUAGE"))
+    return str(environ.get("PATH_INFO", "")), language
+
+
+def keep(
+    app: Flask, environ: dict[str, Any], endpoint: str | None, stamp_token: str, response: Response
+) -> None:
+    """Keep `response` (a public 200 for a plain GET) for replay to requests like it."""
     etag, _ = response.get_etag()
     if not etag or endpoint is None:
         return
@@ -67,7 +78,7 @@ def keep(app: Flask, path: str, endpoint: str | None, stamp_token: str, response
         not_modified_headers=[(k, v) for k, v in headers if k.lower() not in _BODY_HEADERS],
         body=response.get_data(),
     )
-    app.extensions.setdefault("microcache", {})[path] = copy
+    app.extensions.setdefault("microcache", {})[copy_key(environ)] = copy
 
 
 class MicroCache:
@@ -80,7 +91,7 @@ class MicroCache:
     def _fresh_copy(self, environ: dict[str, Any]) -> Copy | None:
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
             return None
-        copy = self.app.extensions.get("microcache", {}).get(environ.get("PATH_INFO"))
+        copy = self.app.extensions.get("microcache", {}).get(copy_key(environ))
         held = self.app.extensions.get("http_cache_stamp")
         if copy is None or held is None or held[0] is None:
             return None

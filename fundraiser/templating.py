@@ -6,17 +6,22 @@ from datetime import datetime
 
 from flask import Flask
 
-from .money import format_money
+from .i18n import current_locale
+from .money import format_money_in
 from .services.fees import configured_cover
 
 
 def register(app: Flask) -> None:
-    app.add_template_filter(format_money, "money")
     app.add_template_global(configured_cover, "fee_cover")
+
+    # In the page's language: "£4.50" in English, "4,50 £" in Russian.
+    @app.template_filter("money")
+    def money(minor: int, currency: str) -> str:
+        return format_money_in(minor, currency, current_locale())
 
     @app.template_filter("money_trim")
     def money_trim(minor: int, currency: str) -> str:
-        return format_money(minor, currency, trim=True)
+        return format_money_in(minor, currency, current_locale(), trim=True)
 
     @app.template_filter("isodate")
     def isodate(value: datetime | None) -> str:

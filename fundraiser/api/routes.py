@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import abort, jsonify
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from .. import http_cache
+from ..i18n.page import provider_words
 from ..money import format_money
 from ..services import campaigns, donations, snapshots
 from ..services.snapshots import CampaignStamp
@@ -15,7 +17,7 @@ from . import bp
 @bp.get("/progress")
 def progress() -> ResponseReturnValue:
     """The totals, cached by ETag: an unchanged total costs one small read and a 304."""
-    stamp = http_cache.current_stamp() or abort(404, description="No campaign yet.")
+    stamp = http_cache.current_stamp() or abort(404, description=gettext("No campaign yet."))
 
     def build() -> tuple[CampaignStamp, bytes]:
         campaign = snapshots.campaign_of(stamp) or abort(404)
@@ -33,12 +35,17 @@ def progress() -> ResponseReturnValue:
 @bp.get("/donations/<public_id>")
 def donation_status(public_id: str) -> ResponseReturnValue:
     """What the thank-you page polls: the donation's state, never who gave it."""
-    donation = donations.by_public_id(public_id) or abort(404, description="No such donation.")
+    donation = donations.by_public_id(public_id) or abort(
+        404, description=gettext("No such donation.")
+    )
     return jsonify(
         status=donation.status,
         amount=donation.amount_minor,
         currency=donation.currency,
         amount_display=format_money(donation.amount_minor, donation.currency),
-        failure_message=donation.failure_message if donation.status == donations.FAILED else None,
+        # In the page's language where the catalogue knows the provider's sentence.
+        failure_message=provider_words(donation.failure_message)
+        if donation.status == donations.FAILED
+        else None,
         progress=campaigns.progress(donation.campaign).as_json(),
     )

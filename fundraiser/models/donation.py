@@ -49,6 +49,8 @@ class Donation(db.Model):
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))
+    # The language the donor's page was in ("en", "ru"): their receipt's language.
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -34,6 +34,8 @@ class Pledge(db.Model):
     # When the payday reminder becomes due (payday, in the morning, UTC).
     remind_at: Mapped[datetime] = mapped_column(UTCDateTime)
     consent: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # The language the pledge page was in ("en", "ru"): the language of its emails.
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
 
     status: Mapped[str] = mapped_column(sa.String(20), default="pledged")
     reminders_sent: Mapped[int] = mapped_column(sa.Integer, default=0)

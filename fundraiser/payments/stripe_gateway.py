@@ -14,6 +14,7 @@ from typing import Any
 
 import stripe
 from flask import current_app
+from flask_babel import gettext
 
 SIGNATURE_TOLERANCE_SECONDS = 300
 
@@ -54,9 +55,11 @@ def client() -> stripe.StripeClient:
 def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
     current_app.logger.warning("stripe error: %s", exc)
     if isinstance(exc, stripe.CardError):
-        return PaymentProviderError(exc.user_message or "Your card was declined.", code=exc.code)
+        return PaymentProviderError(
+            exc.user_message or gettext("Your card was declined."), code=exc.code
+        )
     return PaymentProviderError(
-        "We couldn't reach the payment provider. Nothing was charged; please try again.",
+        gettext("We couldn't reach the payment provider. Nothing was charged; please try again."),
         code=getattr(exc, "code", None),
     )
 

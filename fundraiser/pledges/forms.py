@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..i18n import current_language
 from ..models import Campaign
 from ..models.types import utcnow
 from ..money import format_decimal
-from ..public.forms import DonateForm, clean_text
+from ..public.forms import BAD_EMAIL, DonateForm, clean_text
 from ..services import pledges
 
 OTHER = "other"
@@ -28,9 +30,11 @@ class PledgeForm(FlaskForm):
         "Your email",
         filters=[clean_text],
         validators=[
-            DataRequired(message="Please give your email, so we can send you the link."),
+            DataRequired(
+                message=lazy_gettext("Please give your email, so we can send you the link.")
+            ),
             Length(max=254),
-            Email(message="That email address doesn't look right.", check_deliverability=False),
+            Email(message=BAD_EMAIL, check_deliverability=False),
         ],
     )
     payday = StringField(filters=[clean_text])
@@ -78,14 +82,14 @@ class PledgeForm(FlaskForm):
         if choice == OTHER or not choice:
             day = self.payday_other.data
             if day is None and any(self.payday_other.raw_data or []):
-                raise ValidationError("That doesn't look like a date. Please pick one.")
+                raise ValidationError(gettext("That doesn't look like a date. Please pick one."))
             if day is None:
-                raise ValidationError("Please choose your payday.")
+                raise ValidationError(gettext("Please choose your payday."))
         else:
             try:
                 day = date.fromisoformat(choice)
             except ValueError as exc:
-                raise ValidationError("Please choose your payday.") from exc
+                raise ValidationError(gettext("Please choose your payday.")) from exc
         try:
             pledges.check_payday(self.campaign, day, self.today)
         except pledges.PledgeError as exc:
@@ -99,6 +103,7 @@ class PledgeForm(FlaskForm):
             email=self.email.data or "",
             payday=self.payday_date,
             consent=bool(self.consent.data),
+            locale=current_language(),
         )
 
     def first_error(self) -> str:

@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..extensions import csrf
 from ..models import Campaign, Pledge
@@ -99,7 +100,7 @@ def pay(token: str) -> ResponseReturnValue:
         form=DonateForm(campaign, email=pledge.email),
         preset_amount=pledge.amount_minor,
         donate_url=url_for("pledges.pay_donate", token=token),
-        donate_heading="Give what you pledged",
+        donate_heading=gettext("Give what you pledged"),
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
+from ..i18n import current_locale
 from ..models import Campaign
-from ..money import AmountError, format_money, parse_amount
+from ..money import AmountError, format_money_in, parse_amount
 
 # Control characters, and lone UTF-16 surrogates (which JSON's \\ud800 can carry
 # but no database can store).
@@ -23,6 +25,9 @@ def clean_text(value: Any) -> Any:
         return value
     value = _CONTROL.sub("", value).strip()
     return value or None
+
+
+BAD_EMAIL = lazy_gettext("That email address doesn't look right.")
 
 
 def _plain_values(field: Field) -> bool:
@@ -45,7 +50,7 @@ class DonateForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=254),
-            Email(message="That email address doesn't look right.", check_deliverability=False),
+            Email(message=BAD_EMAIL, check_deliverability=False),
         ],
     )
     source = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])
@@ -67,21 +72,20 @@ class DonateForm(FlaskForm):
             minor = parse_amount(field.data or "", c.currency)
         except AmountError as exc:
             raise ValidationError(str(exc)) from exc
+        locale = current_locale()
         if minor < c.min_amount_minor:
-            raise ValidationError(
-                f"The smallest gift is {format_money(c.min_amount_minor, c.currency)}."
-            )
+            smallest = format_money_in(c.min_amount_minor, c.currency, locale)
+            raise ValidationError(gettext("The smallest gift is %(amount)s.", amount=smallest))
         if minor > c.max_amount_minor:
-            raise ValidationError(
-                f"The largest gift online is {format_money(c.max_amount_minor, c.currency)}."
-            )
+            largest = format_money_in(c.max_amount_minor, c.currency, locale)
+            raise ValidationError(gettext("The largest gift online is %(amount)s.", amount=largest))
         self.amount_minor = minor
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Validate, refusing first any field sent as a JSON number, list or object."""
         wrong = [field for field in self if not _plain_values(field)]
         for field in wrong:
-            field.errors = ["Please send this as text."]
+            field.errors = [gettext("Please send this as text.")]
         return not wrong and super().validate(extra_validators)
 
     def honeypot_filled(self) -> bool:
@@ -92,4 +96,4 @@ class DonateForm(FlaskForm):
         for errors in self.errors.values():
             if errors:
                 return str(errors[0])
-        return "Please check the form."
+        return gettext("Please check the form.")

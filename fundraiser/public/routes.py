@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 
 from .. import http_cache
+from ..i18n import current_language
 from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
 from ..security import card_testing, client_keys
@@ -18,20 +20,22 @@ OPEN_DONATION = "open_donation"  # the session's latest donation, reused while u
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
-_NO_CAMPAIGN = "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"
+_NO_CAMPAIGN = lazy_gettext(
+    "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"
+)
 
 
 def _campaign_or_404() -> Campaign:
     campaign = campaigns.current_campaign()
     if campaign is None:
-        abort(404, description=_NO_CAMPAIGN)
+        abort(404, description=str(_NO_CAMPAIGN))
     return campaign
 
 
 def _stamp_or_404() -> CampaignStamp:
     stamp = http_cache.current_stamp()
     if stamp is None:
-        abort(404, description=_NO_CAMPAIGN)
+        abort(404, description=str(_NO_CAMPAIGN))
     return stamp
 
 
@@ -56,7 +60,12 @@ def campaign_page() -> ResponseReturnValue:
         return snapshots.stamp_of(campaign), html.encode()
 
     return http_cache.conditional(
-        "page", stamp, build, mimetype="text/html", cache_control=http_cache.PAGE_CACHE_CONTROL
+        # One body and ETag per language: the page varies on it.
+        f"page-{current_language()}",
+        stamp,
+        build,
+        mimetype="text/html",
+        cache_control=http_cache.PAGE_CACHE_CONTROL,
     )
 
 
@@ -74,9 +83,9 @@ def start_donation_response(
     Shared by /donate and a pledge's pay link (which passes `pledge_id`).
     """
     if request.is_json and not isinstance(request.get_json(silent=True), dict):
-        return jsonify(error="Send the donation as a JSON object."), 400
+        return jsonify(error=gettext("Send the donation as a JSON object.")), 400
     if not (request.is_json or request.mimetype in _FORM_TYPES):
-        return jsonify(error="Send the donation as JSON or a web form."), 415
+        return jsonify(error=gettext("Send the donation as JSON or a web form.")), 415
     form = DonateForm(campaign)
     if form.honeypot_filled():
         current_app.logger.warning("donation refused: honeypot")
@@ -95,6 +104,7 @@ def start_donation_response(
         email=form.email.data,
         source=form.source.data,
         team_id=team.id if team else None,
+        locale=current_language(),
         fee_cover_minor=fees.configured_cover(form.amount_minor) if form.cover_fees.data else 0,
         pledge_id=pledge_id,
     )

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_limiter.errors import RateLimitExceeded
 
 from ..errors import respond
@@ -27,7 +28,7 @@ from . import client_keys
 HONEYPOT_FIELD = "website"
 _STARTS_PAYMENTS = "_fundraiser_starts_payments"
 REFUSAL_STATUS = 429
-REFUSAL_MESSAGE = (
+REFUSAL_MESSAGE = lazy_gettext(
     "We can't start a card payment from here just now. Nothing was charged. Please try again later."
 )
 
@@ -36,7 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def refusal() -> ResponseReturnValue:
     """The one answer every card-testing check gives."""
-    return jsonify(error=REFUSAL_MESSAGE), REFUSAL_STATUS
+    return jsonify(error=str(REFUSAL_MESSAGE)), REFUSAL_STATUS
 
 
 def _address_limits() -> str:
@@ -76,4 +77,4 @@ def register(app: Flask) -> None:
         if getattr(view, _STARTS_PAYMENTS, False):
             app.logger.warning("donation refused: rate limit")
             return refusal()
-        return respond(429, "Too many requests. Please wait a moment and try again.")
+        return respond(429, gettext("Too many requests. Please wait a moment and try again."))

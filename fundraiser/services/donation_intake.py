@@ -96,6 +96,7 @@ def reusable(
     donation.message = request.message
     donation.email = request.email
     donation.source = request.source
+    donation.locale = request.locale
     donation.client_address_hash = request.address_hash
     db.session.commit()
     return donations.StartedDonation(donation=donation, client_secret=intent["client_secret"])

@@ -54,6 +54,7 @@ class DonationRequest:
     team_id: int | None = None
     fee_cover_minor: int = 0  # added on top of the gift; the charge is the sum
     pledge_id: int | None = None
+    locale: str | None = None  # the page's language, for the receipt
     # Keyed hashes of the client (security/client_keys.py), for the decline cool-down.
     address_hash: str | None = None
     session_hash: str | None = None
@@ -123,6 +124,7 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         team_id=request.team_id,
         fee_cover_minor=request.fee_cover_minor,
         pledge_id=request.pledge_id,
+        locale=request.locale,
         client_address_hash=request.address_hash,
         client_session_hash=request.session_hash,
     )

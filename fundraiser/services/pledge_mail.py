@@ -1,10 +1,16 @@
-"""The emails about pledges, written to the outbox. Sends nothing itself."""
+"""The emails about pledges, written to the outbox. Sends nothing itself.
+
+Each is written in the language the supporter's pledge page was in.
+"""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
+from ..i18n import current_locale, writing_in
 from ..mail import external_url, queue
 from ..models import Campaign, Pledge
-from ..money import format_money
+from ..money import format_money_in
 from . import tokens
 
 CONFIRMATION = "pledge_confirmation"
@@ -30,15 +36,18 @@ def unsubscribe_url(pledge: Pledge) -> str:
 def queue_confirmation(pledge: Pledge, campaign: Campaign) -> str:
     """Queue the "thanks for pledging" email; returns its idempotency key."""
     key = f"pledge-{pledge.id}-confirmation"
-    amount = format_money(pledge.amount_minor, pledge.currency)
-    queue(
-        key=key,
-        kind=CONFIRMATION,
-        to=pledge.email,
-        subject=f"Your {amount} pledge to {campaign.title}",
-        template="pledge_confirmation",
-        context={"pledge": pledge, "campaign": campaign, "amount": amount, **_links(pledge)},
-    )
+    with writing_in(pledge.locale):
+        amount = format_money_in(pledge.amount_minor, pledge.currency, current_locale())
+        queue(
+            key=key,
+            kind=CONFIRMATION,
+            to=pledge.email,
+            subject=gettext(
+                "Your %(amount)s pledge to %(campaign)s", amount=amount, campaign=campaign.title
+            ),
+            template="pledge_confirmation",
+            context={"pledge": pledge, "campaign": campaign, "amount": amount, **_links(pledge)},
+        )
     return key
 
 
@@ -48,12 +57,18 @@ def queue_reminder(pledge: Pledge, campaign: Campaign, number: int) -> bool:
     The key makes each reminder of each pledge at most one email, however
     often or concurrently the reminder job runs.
     """
-    amount = format_money(pledge.amount_minor, pledge.currency)
+    with writing_in(pledge.locale):
+        return _queue_reminder(pledge, campaign, number)
+
+
+def _queue_reminder(pledge: Pledge, campaign: Campaign, number: int) -> bool:
+    amount = format_money_in(pledge.amount_minor, pledge.currency, current_locale())
     unsubscribe = unsubscribe_url(pledge)
+    words = {"amount": amount, "campaign": campaign.title}
     subject = (
-        f"It's payday: your {amount} for {campaign.title}"
+        gettext("It's payday: your %(amount)s for %(campaign)s", **words)
         if number == 1
-        else f"Last reminder: your {amount} pledge for {campaign.title}"
+        else gettext("Last reminder: your %(amount)s pledge for %(campaign)s", **words)
     )
     return queue(
         key=f"pledge-{pledge.id}-reminder-{number}",

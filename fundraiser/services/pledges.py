@@ -17,9 +17,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 
 from .. import mail
 from ..extensions import db
+from ..i18n.dates import date_long, date_short
 from ..models import Campaign, Donation, Pledge
 from ..models.types import utcnow
 from . import pledge_mail, tokens
@@ -39,6 +41,20 @@ class PledgeError(ValueError):
     """A pledge that cannot be made; the message is for the donor."""
 
 
+# A quick payday choice's words, by which paydays that date is.
+_PAYDAY_LABELS = {
+    ("friday",): lazy_gettext("This Friday (%(date)s)"),
+    ("today",): lazy_gettext("Today, Friday (%(date)s)"),
+    ("month_end",): lazy_gettext("The last working day of the month (%(date)s)"),
+    ("friday", "month_end"): lazy_gettext(
+        "This Friday and the last working day of the month (%(date)s)"
+    ),
+    ("today", "month_end"): lazy_gettext(
+        "Today, Friday and the last working day of the month (%(date)s)"
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class PledgeRequest:
     """What a supporter asked for, already validated by the form."""
@@ -47,6 +63,7 @@ class PledgeRequest:
     email: str
     payday: date
     consent: bool
+    locale: str | None = None  # the page's language, for the emails about it
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,15 +91,14 @@ def payday_choices(today: date, last_allowed: date | None) -> list[PaydayChoice]
     if month_end < today:
         nxt = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
         month_end = last_working_day(nxt.year, nxt.month)
-    labels: dict[date, list[str]] = {}
-    labels.setdefault(friday, []).append("This Friday" if friday != today else "Today, Friday")
-    labels.setdefault(month_end, []).append("the last working day of the month")
-    choices = []
-    for day, names in sorted(labels.items()):
-        if last_allowed is None or day <= last_allowed:
-            label = f"{' and '.join(names)} ({day.strftime('%a %-d %b')})"
-            choices.append(PaydayChoice(day, label[0].upper() + label[1:]))
-    return choices
+    kinds: dict[date, list[str]] = {}
+    kinds.setdefault(friday, []).append("friday" if friday != today else "today")
+    kinds.setdefault(month_end, []).append("month_end")
+    return [
+        PaydayChoice(day, str(_PAYDAY_LABELS[tuple(names)]) % {"date": date_short(day)})
+        for day, names in sorted(kinds.items())
+        if last_allowed is None or day <= last_allowed
+    ]
 
 
 def last_payday(campaign: Campaign) -> date | None:
@@ -93,11 +109,14 @@ def last_payday(campaign: Campaign) -> date | None:
 def check_payday(campaign: Campaign, payday: date, today: date) -> None:
     """Raise PledgeError unless `payday` is today or later and before the deadline."""
     if payday < today:
-        raise PledgeError("That date has passed. Please choose today or a later payday.")
+        raise PledgeError(gettext("That date has passed. Please choose today or a later payday."))
     last = last_payday(campaign)
     if last is not None and payday > last:
         raise PledgeError(
-            f"The drive ends on {last.strftime('%-d %B %Y')}. Please choose a payday before then."
+            gettext(
+                "The drive ends on %(date)s. Please choose a payday before then.",
+                date=date_long(last),
+            )
         )
 
 
@@ -133,7 +152,7 @@ def create_pledge(
     """
     now = now or utcnow()
     if not campaign.is_open(now):
-        raise PledgeError("This drive has ended, so it is no longer taking pledges.")
+        raise PledgeError(gettext("This drive has ended, so it is no longer taking pledges."))
     check_payday(campaign, request.payday, now.date())
     pledge = Pledge(
         campaign_id=campaign.id,
@@ -143,6 +162,7 @@ def create_pledge(
         payday=request.payday,
         remind_at=datetime.combine(request.payday, time(REMINDER_HOUR_UTC), UTC),
         consent=request.consent,
+        locale=request.locale,
         status=PLEDGED,
     )
     db.session.add(pledge)
@@ -170,17 +190,18 @@ def from_token(purpose: str, token: str) -> Pledge:
     """The pledge a signed link names, or TokenError (400 bad, 410 expired)."""
     pledge = by_public_id(tokens.verify(purpose, token))
     if pledge is None:
-        raise tokens.TokenError(400, "This link is not valid. Please check you copied all of it.")
+        raise tokens.invalid_link()
     return pledge
 
 
 def refuse_if_closed(pledge: Pledge) -> None:
     """TokenError(410) when the pledge is already paid or cancelled: the link is used up."""
     if pledge.status == FULFILLED:
-        raise tokens.TokenError(410, "This pledge is already paid. Thank you!")
+        raise tokens.TokenError(410, gettext("This pledge is already paid. Thank you!"))
     if pledge.status == CANCELLED:
         raise tokens.TokenError(
-            410, "This pledge was cancelled, so there is nothing to pay. You can still give."
+            410,
+            gettext("This pledge was cancelled, so there is nothing to pay. You can still give."),
         )
 
 
@@ -189,7 +210,7 @@ def cancel(pledge: Pledge) -> None:
     refuse_if_closed(pledge)
     if _leave(pledge, CANCELLED, {"cancelled_at": utcnow()}) is None:
         db.session.rollback()
-        raise tokens.TokenError(410, "This pledge has already been paid or cancelled.")
+        raise tokens.TokenError(410, gettext("This pledge has already been paid or cancelled."))
     db.session.commit()
 
 

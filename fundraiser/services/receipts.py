@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
+
+from ..i18n import current_locale, writing_in
 from ..mail import external_url, queue
 from ..models import Donation
-from ..money import format_money
+from ..money import format_money_in
 
 
 def on_donation_succeeded(donation: Donation, **_: Any) -> None:
@@ -14,21 +17,25 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
 
     Runs in the webhook's transaction, so the receipt is stored exactly when the
     donation counts; the key `receipt-<id>` makes a second queueing a no-op.
+    Written in the language the donor's page was in.
     """
     if not donation.email:
         return
-    amount = format_money(donation.amount_minor, donation.currency)
     campaign = donation.campaign
-    queue(
-        key=f"receipt-{donation.id}",
-        kind="receipt",
-        to=donation.email,
-        subject=f"Thank you: your {amount} to {campaign.title}",
-        template="receipt",
-        context={
-            "donation": donation,
-            "campaign": campaign,
-            "amount": amount,
-            "campaign_url": external_url("public.campaign_page"),
-        },
-    )
+    with writing_in(donation.locale):
+        amount = format_money_in(donation.amount_minor, donation.currency, current_locale())
+        queue(
+            key=f"receipt-{donation.id}",
+            kind="receipt",
+            to=donation.email,
+            subject=gettext(
+                "Thank you: your %(amount)s to %(campaign)s", amount=amount, campaign=campaign.title
+            ),
+            template="receipt",
+            context={
+                "donation": donation,
+                "campaign": campaign,
+                "amount": amount,
+                "campaign_url": external_url("public.campaign_page"),
+            },
+        )

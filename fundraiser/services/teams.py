@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from .. import signals
 from ..extensions import db
@@ -118,7 +119,7 @@ def for_donation(campaign: Campaign, slug: str | None) -> Team | None:
         return None
     team = by_slug(campaign, slug)
     if team is None:
-        raise TeamError("That team doesn't exist. Please reload the page and try again.")
+        raise TeamError(gettext("That team doesn't exist. Please reload the page and try again."))
     return team
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 PAY = "pledge-pay"
@@ -56,9 +57,14 @@ def verify(purpose: str, token: str) -> str:
     try:
         value = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise TokenError(410, "This link has expired.") from exc
+        raise TokenError(410, gettext("This link has expired.")) from exc
     except BadSignature as exc:
-        raise TokenError(400, "This link is not valid. Please check you copied all of it.") from exc
+        raise invalid_link() from exc
     if not isinstance(value, str):
-        raise TokenError(400, "This link is not valid. Please check you copied all of it.")
+        raise invalid_link()
     return value
+
+
+def invalid_link() -> TokenError:
+    """The 400 for a link that was tampered with, cut short or made for another purpose."""
+    return TokenError(400, gettext("This link is not valid. Please check you copied all of it."))

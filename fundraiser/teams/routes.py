@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from ..models import Campaign, Team
 from ..public.forms import DonateForm
@@ -12,11 +13,15 @@ from . import bp
 
 
 def current_campaign_or_404() -> Campaign:
-    return campaigns.current_campaign() or abort(404, description="There is no campaign yet.")
+    return campaigns.current_campaign() or abort(
+        404, description=gettext("There is no campaign yet.")
+    )
 
 
 def team_or_404(campaign: Campaign, slug: str) -> Team:
-    return teams.by_slug(campaign, slug) or abort(404, description="There is no such team.")
+    return teams.by_slug(campaign, slug) or abort(
+        404, description=gettext("There is no such team.")
+    )
 
 
 @bp.get("/t/<slug>")

@@ -1,6 +1,7 @@
 // The donate form: amount choice, Stripe Payment Element (deferred intent),
 // and the submit flow: elements.submit() -> server creates the intent ->
 // stripe.confirmPayment(redirect: "if_required") -> thank-you page.
+// Words and amounts in the page's language come from static/js/i18n.js.
 (() => {
   "use strict";
   const form = document.getElementById("donate-form");
@@ -17,20 +18,14 @@
   const coverBox = form.elements.namedItem("cover_fees");
   const feeBps = BigInt(form.dataset.feeBps || "0");
   const feeFixed = BigInt(form.dataset.feeFixed || "0");
-  const lang = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
-  const fmt = new Intl.NumberFormat(lang, { style: "currency", currency: currency.toUpperCase() });
-  const digits = fmt.resolvedOptions().maximumFractionDigits;
+  const { t, lang } = window.fundraiserI18n;
+  const digits = window.fundraiserI18n.digits(currency);
   let stripe = null;
   let elements = null;
   let busy = false;
 
-  const format = (minor) => fmt.format(minor / 10 ** digits);
-  const formatTrim = (minor) =>
-    minor % 10 ** digits
-      ? format(minor)
-      : new Intl.NumberFormat(lang, {
-          style: "currency", currency: currency.toUpperCase(), maximumFractionDigits: 0,
-        }).format(minor / 10 ** digits);
+  const format = (minor) => window.fundraiserI18n.money(minor, currency);
+  const formatTrim = (minor) => window.fundraiserI18n.money(minor, currency, true);
 
   // Mirrors fundraiser.services.fees.fee_cover in exact integers; only the server's figure is charged.
   function feeCover(minor) {
@@ -62,7 +57,7 @@
         .then((data) => data.csrf_token)
         .catch(() => {
           csrfToken = null;
-          throw new Error("We couldn't start your donation. Please check your connection and try again.");
+          throw new Error(t("start_failed"));
         });
     }
     return csrfToken;
@@ -86,11 +81,11 @@
   function chosenAmount() {
     const tier = chosenTier();
     if (tier !== "custom") return { minor: Number(tier) };
-    if (!customInput.value.trim()) return { error: "Please enter an amount." };
+    if (!customInput.value.trim()) return { error: t("amount_missing") };
     const minor = parseMinor(customInput.value);
-    if (minor === null) return { error: "Please enter an amount in numbers, like 4 or 4.50." };
-    if (minor < min) return { error: `The smallest gift is ${format(min)}.` };
-    if (minor > max) return { error: `The largest gift online is ${format(max)}.` };
+    if (minor === null) return { error: t("amount_format") };
+    if (minor < min) return { error: t("amount_min", { amount: format(min) }) };
+    if (minor > max) return { error: t("amount_max", { amount: format(max) }) };
     return { minor };
   }
 
@@ -131,10 +126,11 @@
 
   function setUpStripe() {
     if (typeof window.Stripe !== "function") {
-      showError("The card form couldn't load. Please check your connection and reload the page.");
+      showError(t("card_form_failed"));
       return;
     }
-    stripe = window.Stripe(form.dataset.publishableKey);
+    // Stripe's own words (card fields, its decline messages) in the page's language too.
+    stripe = window.Stripe(form.dataset.publishableKey, { locale: lang });
     const amount = chosenAmount();
     elements = stripe.elements({
       mode: "payment",
@@ -166,7 +162,7 @@
       body: JSON.stringify(body),
     });
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data.error || "Something went wrong. Nothing was charged; please try again.");
+    if (!res.ok) throw new Error(data.error || t("something_wrong"));
     return data;
   }
 
@@ -181,7 +177,7 @@
       return;
     }
     if (!stripe) {
-      showError("The card form couldn't load. Please check your connection and reload the page.");
+      showError(t("card_form_failed"));
       return;
     }
     setBusy(true);
@@ -195,7 +191,7 @@
         confirmParams: { return_url: intent.return_url },
         redirect: "if_required",
       });
-      if (error) throw new Error(error.message || "Your payment didn't go through.");
+      if (error) throw new Error(error.message || t("payment_failed"));
       window.location.assign(intent.return_url);
     } catch (err) {
       showError(err.message);

@@ -4,10 +4,9 @@
   "use strict";
   const form = document.getElementById("pledge-form");
   if (!form) return;
-  const currency = form.dataset.currency.toUpperCase();
-  const lang = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
-  const fmt = new Intl.NumberFormat(lang, { style: "currency", currency });
-  const digits = fmt.resolvedOptions().maximumFractionDigits;
+  const currency = form.dataset.currency;
+  const { money } = window.fundraiserI18n; // the page's language (static/js/i18n.js)
+  const digits = window.fundraiserI18n.digits(currency);
   const custom = form.querySelector(".pledge-custom");
   const customInput = document.getElementById("pledge-custom-amount");
   const other = form.querySelector(".payday-other");
@@ -30,7 +29,7 @@
     custom.hidden = tier !== "custom";
     other.hidden = checked("payday") !== "other";
     const minor = minorOf(tier);
-    buttonAmount.textContent = minor ? fmt.format(minor / 10 ** digits) : "";
+    buttonAmount.textContent = minor ? money(minor, currency) : "";
   }
 
   // On the shared (cached) campaign page the form has no CSRF token of its own:

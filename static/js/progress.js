@@ -1,6 +1,7 @@
 // Keeps every progress bar on the page current by polling its data-progress-url
 // (/api/progress, or a team's), and runs the deadline countdown. No inline
 // script: settings come from data-*. A section without a target has no bar.
+// Words and amounts in the page's language come from static/js/i18n.js.
 (() => {
   "use strict";
   const POLL_MS = 3000;
@@ -11,22 +12,7 @@
     const url = section.dataset.progressUrl;
     groups.set(url, [...(groups.get(url) || []), section]);
   }
-  const lang = document.documentElement.lang || "en-GB";
-
-  function money(minor, currency, trim) {
-    const fmt = new Intl.NumberFormat(lang === "en" ? "en-GB" : lang, {
-      style: "currency",
-      currency: currency.toUpperCase(),
-    });
-    const digits = fmt.resolvedOptions().maximumFractionDigits;
-    const value = minor / 10 ** digits;
-    if (trim && Number.isInteger(value)) {
-      return new Intl.NumberFormat(lang === "en" ? "en-GB" : lang, {
-        style: "currency", currency: currency.toUpperCase(), maximumFractionDigits: 0,
-      }).format(value);
-    }
-    return fmt.format(value);
-  }
+  const { t, n, money } = window.fundraiserI18n;
 
   function setBar(section, raised, target, pledged) {
     const bar = section.querySelector("[role=progressbar]");
@@ -54,15 +40,16 @@
   function render(group, p) {
     const raised = money(p.raised, p.currency, false);
     const target = p.target ? money(p.target, p.currency, true) : "";
-    const plural = p.donations === 1 ? "" : "s";
-    const ofTarget = target ? ` of ${target}` : "";
     const pledged = money(p.pledged || 0, p.currency, false);
+    const summary = target
+      ? n("summary_of", p.donations, { raised, target })
+      : n("summary", p.donations, { raised });
     for (const section of group) {
       const bar = setBar(section, p.raised, p.target, p.pledged || 0);
       if (bar) {
         bar.setAttribute(
           "aria-valuetext",
-          `${raised} raised of ${target}` + (p.pledged ? `, and ${pledged} pledged` : ""),
+          p.pledged ? t("raised_of_pledged", { raised, target, pledged }) : t("raised_of", { raised, target }),
         );
       }
       const pledgedWords = section.querySelector("[data-field=pledged-words]");
@@ -72,7 +59,7 @@
       }
       setText(section, "raised", raised);
       setText(section, "target", target);
-      setText(section, "summary", `${raised} raised${ofTarget} from ${p.donations} donation${plural}`);
+      setText(section, "summary", summary);
     }
     document.dispatchEvent(new CustomEvent("progress:update", { detail: p }));
   }
@@ -96,15 +83,16 @@
       const ms = Date.parse(el.dataset.countdown) - Date.now();
       if (Number.isNaN(ms)) continue;
       if (ms <= 0) {
-        el.textContent = "The deadline has passed, but every gift still helps.";
+        el.textContent = t("deadline_passed");
         continue;
       }
       const days = Math.floor(ms / 86400000);
       const hours = Math.floor((ms % 86400000) / 3600000);
       const mins = Math.floor((ms % 3600000) / 60000);
-      el.textContent = days > 0
-        ? `${days} day${days === 1 ? "" : "s"} ${hours} hour${hours === 1 ? "" : "s"} left.`
-        : `${hours} hour${hours === 1 ? "" : "s"} ${mins} minute${mins === 1 ? "" : "s"} left.`;
+      const time = days > 0
+        ? `${n("days", days)} ${n("hours", hours)}`
+        : `${n("hours", hours)} ${n("minutes", mins)}`;
+      el.textContent = t("time_left", { time });
     }
   }
 

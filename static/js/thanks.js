@@ -42,7 +42,7 @@
         if (navigator.share) await navigator.share({ title: document.title, url });
         else {
           await navigator.clipboard.writeText(url);
-          share.textContent = "Link copied";
+          share.textContent = window.fundraiserI18n.t("link_copied");
         }
       } catch (_) {
         // The donor closed the share sheet; nothing to do.

@@ -8,16 +8,15 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from fundraiser import mail
-from fundraiser.extensions import db
 from fundraiser.models import Campaign
 from fundraiser.services import reminders
 from tests.support.attack import client_at
 from tests.support.concurrency import run_at_once
+from tests.support.factories import set_deadline
 from tests.support.pledges import (
     at,
     cli,
@@ -95,17 +94,11 @@ def test_bad_pledges_are_refused_and_change_nothing(
     assert totals(app)["pledged"] == 0
 
 
-def _set_deadline(app: Flask, deadline: datetime) -> None:
-    with app.app_context():
-        db.session.execute(sa.update(Campaign).values(deadline=deadline))
-        db.session.commit()
-
-
 def test_payday_after_the_deadline_is_refused(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
     deadline = datetime.combine(today() + timedelta(days=5), datetime.min.time(), UTC)
-    _set_deadline(app, deadline)
+    set_deadline(app, deadline)
     response = make_pledge(client, payday=today() + timedelta(days=6))
     assert response.status_code == 400
     assert "Please choose a payday before then." in response.get_data(as_text=True)
@@ -115,7 +108,7 @@ def test_payday_after_the_deadline_is_refused(
 def test_an_ended_drive_takes_no_pledges(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
-    _set_deadline(app, datetime.now(UTC) - timedelta(minutes=1))
+    set_deadline(app, datetime.now(UTC) - timedelta(minutes=1))
     response = make_pledge(client, payday=today())
     assert response.status_code == 400
     assert pledges(app) == []

@@ -4,8 +4,10 @@ webhooks) and teams."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -77,6 +79,13 @@ def give(app: Flask, client: FlaskClient, campaign_id: int, amount: int, **kw: A
     response = deliver(client, succeeded_event(donation))
     assert response.json["outcome"] == "counted", response.json
     return donation
+
+
+def set_deadline(app: Flask, deadline: datetime | None) -> None:
+    """Move every campaign's deadline (tests have one campaign)."""
+    with app.app_context():
+        db.session.execute(sa.update(Campaign).values(deadline=deadline))
+        db.session.commit()
 
 
 def make_team(app: Flask, campaign_id: int, name: str, **kw: Any) -> Team:

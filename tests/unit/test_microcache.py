@@ -179,3 +179,24 @@ def test_headers_added_by_the_apps_hooks_are_replayed(hooked_app: Flask) -> None
     assert miss.headers["X-Frame-Options"] == "DENY"
     assert hit.headers["X-Frame-Options"] == "DENY"
     assert not_modified.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.usefixtures("campaign")
+def test_copies_and_etags_never_mix_languages(
+    client: FlaskClient, clock: list[float], flask_requests: list[str]
+) -> None:
+    """A Russian reader never gets the English copy, from the cache or as a 304."""
+    english = client.get("/", headers={"Accept-Language": "en-GB"})
+    russian = client.get("/", headers={"Accept-Language": "ru-RU,ru;q=0.9"})
+    assert flask_requests == ["/", "/"], "the English copy did not answer the Russian reader"
+    assert english.headers["Content-Language"] == "en"
+    assert russian.headers["Content-Language"] == "ru"
+    assert russian.headers["ETag"] != english.headers["ETag"]
+    revalidated = client.get(
+        "/", headers={"Accept-Language": "ru", "If-None-Match": english.headers["ETag"]}
+    )
+    assert revalidated.status_code == 200 and revalidated.data == russian.data
+    client.set_cookie("lang", "ru")  # the switch's choice beats the browser's
+    chosen = client.get("/", headers={"Accept-Language": "en"})
+    assert chosen.data == russian.data
+    assert flask_requests == ["/", "/"], "both later answers came from the Russian copy"

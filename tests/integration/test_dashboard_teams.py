@@ -13,19 +13,7 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Team
 from tests.support.dashboard import post_form
-from tests.support.factories import give, make_team
-
-
-@pytest.fixture
-def glasgow(app: Flask, campaign: Campaign) -> Team:
-    return make_team(
-        app, campaign.id, "Glasgow Pride", slug="glasgow", target_minor=10_000, note="George Sq"
-    )
-
-
-@pytest.fixture
-def hull(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign.id, "Hull Pride", slug="hull")
+from tests.support.factories import give
 
 
 def cells(page: str, slug: str) -> dict[str, str]:
@@ -155,13 +143,9 @@ def test_changing_a_team_is_audited_and_refreshes_its_badge(
     assert 'value="Glasgow Pride"' in page and 'value="100.00"' in page and "George Sq" in page
     badge = client.get("/t/glasgow/badge.svg")
     assert "£0.00 of £100" in badge.get_data(as_text=True)
+    change = {"name": "Glasgow Pride Scotland", "amount": "", "note": "Now at the Necropolis"}
     response = post_form(
-        logged_in,
-        "/dashboard/teams/glasgow",
-        "/dashboard/teams/glasgow",
-        name="Glasgow Pride Scotland",
-        amount="",
-        note="Now at the Necropolis",
+        logged_in, "/dashboard/teams/glasgow", "/dashboard/teams/glasgow", **change
     )
     assert response.status_code == 302
     team = stored(app, "glasgow")
@@ -185,14 +169,7 @@ def test_changing_a_team_is_audited_and_refreshes_its_badge(
     text = again.get_data(as_text=True)
     assert "Glasgow Pride Scotland raised" in text and "of £100" not in text
     # Saving the same values changes nothing and logs nothing.
-    post_form(
-        logged_in,
-        "/dashboard/teams/glasgow",
-        "/dashboard/teams/glasgow",
-        name="Glasgow Pride Scotland",
-        amount="",
-        note="Now at the Necropolis",
-    )
+    post_form(logged_in, "/dashboard/teams/glasgow", "/dashboard/teams/glasgow", **change)
     assert len(audits(app, "team_changed")) == 1
     assert "Nothing changed." in logged_in.get("/dashboard/teams/glasgow").get_data(as_text=True)
 

@@ -17,7 +17,7 @@ from fundraiser.models import Campaign, Donation, Team
 from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
-from tests.support.factories import give, make_team
+from tests.support.factories import give
 
 
 def team_totals(app: Flask, team: Team) -> tuple[int, int]:
@@ -37,16 +37,6 @@ def post(client: FlaskClient, evt: dict) -> str:
 
 def deliver(client: FlaskClient, event_type: str, obj: dict) -> str:
     return post(client, se.event(event_type, obj))
-
-
-@pytest.fixture
-def glasgow(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign.id, "Glasgow Pride", slug="glasgow", target_minor=200_000)
-
-
-@pytest.fixture
-def hull(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign.id, "Hull Pride", slug="hull")
 
 
 @pytest.fixture

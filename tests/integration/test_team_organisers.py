@@ -26,7 +26,7 @@ from fundraiser.services.scope import ScopeError
 from tests.conftest import ORGANISER_PASSWORD, LocalStripe, campaign_totals
 from tests.integration.test_login_required import sample_url
 from tests.support.dashboard import hidden_fields, login, post_form
-from tests.support.factories import give, make_team, paid_donation, pending_donation
+from tests.support.factories import give, paid_donation, pending_donation
 from tests.support.team_dashboard import team_organiser
 
 GLASGOW_ORGANISER = "ali@glasgow.example"
@@ -47,16 +47,6 @@ TEAM_VIEWS = {
     "dashboard.team_settings",
     "dashboard.widgets",
 }
-
-
-@pytest.fixture
-def glasgow(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign.id, "Glasgow Pride", slug="glasgow", target_minor=10_000)
-
-
-@pytest.fixture
-def hull(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign.id, "Hull Pride", slug="hull")
 
 
 @pytest.fixture
@@ -299,7 +289,11 @@ def test_services_refuse_campaign_wide_actions_to_a_team_organiser(
         assert db.session.get_one(Team, hull.id).name == "Hull Pride"
         # Their own team they may change.
         assert teams.update_team(
-            glasgow.id, name="Glasgow Pride", target_minor=20_000, note="", organiser=account
+            glasgow.id,
+            name="Glasgow Pride",
+            target_minor=20_000,
+            note="George Sq",
+            organiser=account,
         ) == ["target_minor"]
 
 
@@ -364,63 +358,36 @@ def test_the_last_organiser_of_the_whole_campaign_cannot_be_limited(
 def test_cli_creates_and_changes_team_organisers(
     app: Flask, campaign: Campaign, glasgow: Team, organiser: str
 ) -> None:
-    runner = app.test_cli_runner()
-    created = runner.invoke(
-        args=[
-            "fundraiser",
-            "create-organiser",
-            "kim@example.org",
-            "--team",
-            "glasgow",
-            "--password-stdin",
-        ],
-        input=ORGANISER_PASSWORD + "\n",
-    )
-    assert created.exit_code == 0, created.output
-    assert "Created organiser kim@example.org. They see team /t/glasgow only." in created.output
+    def run(*args: str) -> tuple[int, str]:
+        result = app.test_cli_runner().invoke(
+            args=["fundraiser", *args], input=ORGANISER_PASSWORD + "\n"
+        )
+        return result.exit_code, result.output
 
     def team_of(email: str) -> int | None:
         with app.app_context():
-            return organisers.by_email(email).team_id
+            return organisers.by_email(email).team_id  # type: ignore[union-attr]
 
+    new = ("create-organiser", "--password-stdin", "--team")
+    code, out = run(*new, "glasgow", "kim@example.org")
+    assert code == 0 and "Created organiser kim@example.org. They see team /t/glasgow only." in out
     assert team_of("kim@example.org") == glasgow.id
-    unknown = runner.invoke(
-        args=[
-            "fundraiser",
-            "create-organiser",
-            "lee@example.org",
-            "--team",
-            "atlantis",
-            "--password-stdin",
-        ],
-        input=ORGANISER_PASSWORD + "\n",
-    )
-    assert unknown.exit_code == 1 and "--team: there is no team at /t/atlantis." in unknown.output
+    code, out = run(*new, "atlantis", "lee@example.org")
+    assert code == 1 and "--team: there is no team at /t/atlantis." in out
     assert organisers_count(app) == 2
 
-    lifted = runner.invoke(
-        args=["fundraiser", "set-organiser-team", "kim@example.org", "--whole-campaign"]
-    )
-    assert lifted.exit_code == 0 and "kim@example.org now sees the whole campaign." in lifted.output
+    code, out = run("set-organiser-team", "kim@example.org", "--whole-campaign")
+    assert code == 0 and "kim@example.org now sees the whole campaign." in out
     assert team_of("kim@example.org") is None
-    again = runner.invoke(
-        args=["fundraiser", "set-organiser-team", "KIM@example.org", "--team", "glasgow"]
-    )
-    assert again.exit_code == 0 and "now sees team /t/glasgow only" in again.output
+    code, out = run("set-organiser-team", "KIM@example.org", "--team", "glasgow")
+    assert code == 0 and "now sees team /t/glasgow only" in out
     assert team_of("kim@example.org") == glasgow.id
-    both = runner.invoke(
-        args=[
-            "fundraiser",
-            "set-organiser-team",
-            "kim@example.org",
-            "--team",
-            "glasgow",
-            "--whole-campaign",
-        ]
+    code, out = run(
+        "set-organiser-team", "kim@example.org", "--team", "glasgow", "--whole-campaign"
     )
-    assert both.exit_code == 2 and "Give either --team SLUG or --whole-campaign." in both.output
-    last = runner.invoke(args=["fundraiser", "set-organiser-team", organiser, "--team", "glasgow"])
-    assert last.exit_code == 1 and "the only organiser of the whole campaign" in last.output
+    assert code == 2 and "Give either --team SLUG or --whole-campaign." in out
+    code, out = run("set-organiser-team", organiser, "--team", "glasgow")
+    assert code == 1 and "the only organiser of the whole campaign" in out
 
 
 def organisers_count(app: Flask) -> int:

@@ -16,11 +16,6 @@ from tests.support.team_dashboard import team_organiser
 
 
 @pytest.fixture
-def glasgow(app: Flask, campaign: Campaign) -> Team:
-    return make_team(app, campaign.id, "Glasgow Pride", slug="glasgow", target_minor=10_000)
-
-
-@pytest.fixture
 def quoted(app: Flask, campaign: Campaign) -> Team:
     return make_team(app, campaign.id, 'Bristol <Pride> "Q" & co', slug="bristol")
 

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Campaign, Donation, Organiser, Team
 from ..money import format_money
 from . import audit
-from .campaigns import Progress
+from .campaigns import Progress, bump_totals
 from .scope import Scope, require_team, require_whole_campaign
 from .slugs import first_free, slugify
 
@@ -117,6 +117,8 @@ def create_team(
         target_minor=target_minor,
     )
     db.session.add(team)
+    # The campaign page lists the teams and is cached by the campaign's version.
+    bump_totals(campaign.id)
     db.session.flush()
     audit.record(
         "team_created",
@@ -154,8 +156,10 @@ def update_team(
     detail = {field: {"before": getattr(team, field), "after": new[field]} for field in changed}
     for field in changed:
         setattr(team, field, new[field])
-    # Badges and share cards are cached by totals_version and show the name and target.
+    # Badges and share cards are cached by totals_version and show the name and
+    # target; the campaign page (its leaderboard) by the campaign's version.
     team.totals_version += 1
+    bump_totals(team.campaign_id)
     audit.record(
         "team_changed",
         f"Changed {', '.join(changed)} of team /t/{team.slug}",

@@ -30,6 +30,11 @@ def stored(app: Flask, slug: str) -> Team | None:
         return team
 
 
+def campaign_version(app: Flask) -> int:
+    with app.app_context():
+        return int(db.session.scalar(sa.select(Campaign.totals_version)) or 0)
+
+
 def audits(app: Flask, action: str) -> list[AuditEntry]:
     with app.app_context():
         rows = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == action)))
@@ -143,6 +148,7 @@ def test_changing_a_team_is_audited_and_refreshes_its_badge(
     assert 'value="Glasgow Pride"' in page and 'value="100.00"' in page and "George Sq" in page
     badge = client.get("/t/glasgow/badge.svg")
     assert "£0.00 of £100" in badge.get_data(as_text=True)
+    version = campaign_version(app)
     change = {"name": "Glasgow Pride Scotland", "amount": "", "note": "Now at the Necropolis"}
     response = post_form(
         logged_in, "/dashboard/teams/glasgow", "/dashboard/teams/glasgow", **change
@@ -168,6 +174,8 @@ def test_changing_a_team_is_audited_and_refreshes_its_badge(
     assert again.status_code == 200
     text = again.get_data(as_text=True)
     assert "Glasgow Pride Scotland raised" in text and "of £100" not in text
+    # The campaign page lists the teams and is cached by the campaign's version.
+    assert campaign_version(app) > version
     # Saving the same values changes nothing and logs nothing.
     post_form(logged_in, "/dashboard/teams/glasgow", "/dashboard/teams/glasgow", **change)
     assert len(audits(app, "team_changed")) == 1

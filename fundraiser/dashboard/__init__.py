@@ -30,4 +30,13 @@ def never_cache(response: Response) -> Response:
     return response
 
 
-from . import donations, money, overview, settings  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    access,
+    donations,
+    money,
+    organisers,
+    overview,
+    settings,
+    teams,
+    widgets,
+)

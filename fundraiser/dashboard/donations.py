@@ -22,6 +22,7 @@ from ..money import format_decimal, format_money
 from ..services import audit, donation_table, exports, refunds
 from ..services.donations import by_public_id
 from . import bp
+from .access import current_scope, team_view
 from .common import campaign_or_404, organiser, page_number
 from .forms import RefundForm
 
@@ -55,14 +56,16 @@ def parse_filters(sources: list[str]) -> tuple[donation_table.Filters, list[str]
 
 
 @bp.get("/donations")
+@team_view
 def donations() -> ResponseReturnValue:
-    campaign = campaign_or_404()
-    sources = donation_table.sources(campaign)
+    scope = current_scope()
+    sources = donation_table.sources(scope)
     filters, errors = parse_filters(sources)
-    pagination = donation_table.page(campaign, filters, page_number(request.args.get("page")))
+    pagination = donation_table.page(scope, filters, page_number(request.args.get("page")))
     return render_template(
         "dashboard/donations.html",
-        campaign=campaign,
+        campaign=campaign_or_404(),
+        team=scope.team(),
         filters=filters,
         errors=errors,
         pagination=pagination,
@@ -72,10 +75,10 @@ def donations() -> ResponseReturnValue:
 
 
 @bp.get("/donations.csv")
+@team_view
 def donations_csv() -> ResponseReturnValue:
-    campaign = campaign_or_404()
-    campaign_id = campaign.id
-    filters, errors = parse_filters(donation_table.sources(campaign))
+    scope = current_scope()
+    filters, errors = parse_filters(donation_table.sources(scope))
     if errors:
         return Response("\n".join(errors), status=400, mimetype="text/plain")
     audit.log(
@@ -84,8 +87,9 @@ def donations_csv() -> ResponseReturnValue:
         organiser=organiser(),
         table="donations",
         filters=filters.as_args(),
+        team_id=scope.team_id,
     )
-    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(campaign_id, filters))
+    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(scope, filters))
     filename = f"donations-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(
         stream_with_context(body),
@@ -95,14 +99,14 @@ def donations_csv() -> ResponseReturnValue:
 
 
 def _donation_or_404(public_id: str) -> Donation:
-    campaign = campaign_or_404()
     donation = by_public_id(public_id)
-    if donation is None or donation.campaign_id != campaign.id:
+    if donation is None or not current_scope().covers(donation):
         abort(404, description="There is no such donation.")
     return donation
 
 
 @bp.get("/donations/<public_id>")
+@team_view
 def donation(public_id: str) -> ResponseReturnValue:
     found = _donation_or_404(public_id)
     return _render_donation(found, RefundForm(found.currency))
@@ -118,6 +122,7 @@ def _render_donation(found: Donation, form: RefundForm, code: int = 200) -> Resp
 
 
 @bp.post("/donations/<public_id>/refund")
+@team_view
 def refund(public_id: str) -> ResponseReturnValue:
     found = _donation_or_404(public_id)
     form = RefundForm(found.currency)

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from .. import ROOT
 from ..services import stats
 from . import bp
+from .access import current_scope, team_view
 from .common import campaign_or_404
 
 # Installed by `npm ci` (package.json), never committed and never from a CDN.
@@ -17,14 +18,19 @@ CHART_JS = ROOT / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
 
 
 @bp.get("/")
+@team_view
 def overview() -> ResponseReturnValue:
-    campaign = campaign_or_404()
+    campaign, scope = campaign_or_404(), current_scope()
     return render_template(
-        "dashboard/overview.html", campaign=campaign, overview=stats.overview(campaign)
+        "dashboard/overview.html",
+        campaign=campaign,
+        team=scope.team(),
+        overview=stats.overview(campaign, scope=scope),
     )
 
 
 @bp.get("/assets/chart.umd.min.js")
+@team_view
 def chart_js() -> ResponseReturnValue:
     path: Path = CHART_JS
     if not path.is_file():

@@ -7,9 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .team import Team
 from .types import UTCDateTime, utcnow
 
 
@@ -18,6 +19,8 @@ class Organiser(UserMixin, db.Model):
 
     `session_version` is part of the id kept in the login cookie, so changing
     the password (which bumps it) ends every session signed in before.
+    `team_id` limits the organiser to one team's view of the dashboard
+    (fundraiser/services/scope.py); None means the whole campaign.
     """
 
     __tablename__ = "organiser"
@@ -29,6 +32,11 @@ class Organiser(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    team_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("team.id", name="fk_organiser_team_id_team"), index=True
+    )
+
+    team: Mapped[Team | None] = relationship()
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

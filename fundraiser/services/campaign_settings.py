@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Campaign, Organiser
 from . import audit
 from .campaigns import CampaignError, bump_totals
+from .scope import require_whole_campaign
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +27,10 @@ class Settings:
 def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[str]:
     """Apply settings, audit what changed, commit; return the names of changed fields.
 
-    Raises CampaignError on settings that do not describe a campaign.
+    Raises CampaignError on settings that do not describe a campaign, and
+    ScopeError for a team organiser.
     """
+    require_whole_campaign(organiser, "change the campaign's settings")
     if not settings.title.strip():
         raise CampaignError("The campaign needs a title.")
     if settings.target_minor <= 0:

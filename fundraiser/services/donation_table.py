@@ -2,7 +2,8 @@
 
 `Filters` is meant to be shared by every organiser table (pledges reuse it
 once they exist): status, source label, a UTC date range, and a search over
-name and email.
+name and email. Every query is limited by a `Scope` (services/scope.py): a
+team organiser's table and export hold their team's donations only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Campaign, Donation, DonationDeduction
+from ..models import Donation, DonationDeduction, Team
+from .scope import Scope
 from .stats import DIRECT
 
 PER_PAGE = 50
@@ -51,17 +53,19 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def select_donations(campaign_id: int, filters: Filters) -> sa.Select[Any]:
-    """Donations with their refunded/disputed figures, newest first, filtered."""
+def select_donations(scope: Scope, filters: Filters) -> sa.Select[Any]:
+    """The scope's donations with their refunded/disputed figures and team, newest first."""
     query = (
         sa.select(
             Donation,
             sa.func.coalesce(DonationDeduction.refunded_minor, 0).label("refunded"),
             sa.func.coalesce(DonationDeduction.disputed_minor, 0).label("disputed"),
             sa.func.coalesce(DonationDeduction.deducted_minor, 0).label("deducted"),
+            Team.slug.label("team"),
         )
         .outerjoin(DonationDeduction, DonationDeduction.donation_id == Donation.id)
-        .where(Donation.campaign_id == campaign_id)
+        .outerjoin(Team, Team.id == Donation.team_id)
+        .where(*scope.donations())
     )
     if filters.status:
         query = query.where(Donation.status == filters.status)
@@ -114,9 +118,9 @@ class Page:
         return self.page + 1
 
 
-def page(campaign: Campaign, filters: Filters, number: int, per_page: int = PER_PAGE) -> Page:
-    """One page of the table; rows are (Donation, refunded, disputed, deducted)."""
-    query = select_donations(campaign.id, filters)
+def page(scope: Scope, filters: Filters, number: int, per_page: int = PER_PAGE) -> Page:
+    """One page of the table; rows are (Donation, refunded, disputed, deducted, team)."""
+    query = select_donations(scope, filters)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
@@ -124,23 +128,21 @@ def page(campaign: Campaign, filters: Filters, number: int, per_page: int = PER_
     return Page(items=items, page=number, per_page=per_page, total=int(total or 0))
 
 
-def rows(campaign_id: int, filters: Filters) -> Iterator[Any]:
+def rows(scope: Scope, filters: Filters) -> Iterator[Any]:
     """Every matching row, fetched in batches, for a streamed export.
 
-    Takes the id, not the Campaign: a streamed response runs after the view's
+    A Scope holds ids, not rows: a streamed response runs after the view's
     session has closed.
     """
-    result = db.session.execute(
-        select_donations(campaign_id, filters).execution_options(yield_per=500)
-    )
+    result = db.session.execute(select_donations(scope, filters).execution_options(yield_per=500))
     yield from result
 
 
-def sources(campaign: Campaign) -> list[str]:
-    """The source labels seen on this campaign's donations, for the filter."""
+def sources(scope: Scope) -> list[str]:
+    """The source labels seen on the scope's donations, for the filter."""
     labels = db.session.scalars(
         sa.select(Donation.source)
-        .where(Donation.campaign_id == campaign.id, Donation.source.is_not(None))
+        .where(*scope.donations(), Donation.source.is_not(None))
         .distinct()
         .order_by(Donation.source)
     )

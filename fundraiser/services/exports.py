@@ -76,7 +76,7 @@ def _net(row: Any) -> tuple[int, str]:
     return (d.amount_minor - row.deducted if d.status == "succeeded" else 0, d.currency)
 
 
-# Rows are select_donations() rows: (Donation, refunded, disputed, deducted).
+# Rows are select_donations() rows: (Donation, refunded, disputed, deducted, team).
 DONATION_COLUMNS = [
     Column("donation_id", lambda r: r.Donation.public_id, "plain"),
     Column("created_at_utc", lambda r: r.Donation.created_at, "time"),
@@ -92,5 +92,6 @@ DONATION_COLUMNS = [
     Column("email", lambda r: r.Donation.email),
     Column("message", lambda r: r.Donation.message),
     Column("source", lambda r: r.Donation.source),
+    Column("team", lambda r: r.team),
     Column("stripe_payment_intent", lambda r: r.Donation.stripe_payment_intent_id),
 ]

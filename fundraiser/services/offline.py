@@ -19,6 +19,7 @@ from ..models.types import utcnow
 from ..money import format_money
 from . import audit
 from .campaigns import bump_totals
+from .scope import require_whole_campaign
 
 METHODS = {"cash": "Cash (bucket)", "bank_transfer": "Bank transfer", "other": "Other"}
 
@@ -58,6 +59,7 @@ def listing(campaign: Campaign, *, include_removed: bool = True) -> list[Offline
 
 def add(campaign: Campaign, entry: OfflineEntry, organiser: Organiser) -> OfflineGift:
     """Record offline money and count it in `raised`; commits."""
+    require_whole_campaign(organiser, "record offline money")
     _check(entry, utcnow().date())
     gift = OfflineGift(
         campaign_id=campaign.id,
@@ -94,6 +96,7 @@ def correct(
     `seen_amount` is the amount the organiser saw: if someone changed it
     since, nothing is written and OfflineError says so.
     """
+    require_whole_campaign(organiser, "correct offline money")
     if not reason.strip():
         raise OfflineError("Say why you are correcting it.")
     _check(entry, utcnow().date())
@@ -151,6 +154,7 @@ def correct(
 
 def remove(gift_id: int, *, reason: str, organiser: Organiser) -> OfflineGift:
     """Take an entry out of `raised` (kept, marked removed, with the reason); commits."""
+    require_whole_campaign(organiser, "remove offline money")
     if not reason.strip():
         raise OfflineError("Say why you are removing it.")
     gift = db.session.get(OfflineGift, gift_id)

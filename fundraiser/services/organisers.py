@@ -18,9 +18,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 
 from ..extensions import db
-from ..models import LoginFailure, Organiser
+from ..models import LoginFailure, Organiser, Team
 from ..models.types import utcnow
 from . import audit
+from .scope import require_whole_campaign
 
 MIN_PASSWORD_LENGTH = 10
 WINDOW = timedelta(minutes=15)
@@ -65,16 +66,26 @@ def by_email(email: str) -> Organiser | None:
     return db.session.scalar(sa.select(Organiser).where(Organiser.email == email.strip().lower()))
 
 
-def create_organiser(email: str, password: str) -> Organiser:
-    """Create and commit an organiser; raises OrganiserError if it exists or is invalid."""
+def create_organiser(email: str, password: str, *, team: Team | None = None) -> Organiser:
+    """Create and commit an organiser; raises OrganiserError if it exists or is invalid.
+
+    With `team`, the organiser sees only that team's part of the dashboard.
+    """
     email = normalise_email(email)
     _check_password(password)
     if by_email(email) is not None:
         raise OrganiserError(f"An organiser {email} already exists.")
-    organiser = Organiser(email=email, password_hash=_hasher.hash(password))
+    organiser = Organiser(
+        email=email, password_hash=_hasher.hash(password), team_id=team.id if team else None
+    )
     db.session.add(organiser)
     db.session.flush()
-    audit.record("organiser_created", f"Organiser {email} created", organiser_email=email)
+    audit.record(
+        "organiser_created",
+        f"Organiser {email} created" + (f" for team /t/{team.slug}" if team else ""),
+        organiser_email=email,
+        team=team.slug if team else None,
+    )
     db.session.commit()
     return organiser
 
@@ -90,6 +101,51 @@ def set_password(email: str, password: str) -> Organiser:
     audit.record("password_changed", f"Password of {organiser.email} changed")
     db.session.commit()
     return organiser
+
+
+def set_team(email: str, team: Team | None, *, by: Organiser | None = None) -> Organiser:
+    """Limit an organiser to `team`'s view (None: the whole campaign); audit, commit.
+
+    `by` None is the command line. Refuses (OrganiserError) to leave no active
+    organiser who sees the whole campaign: someone must keep its settings.
+    """
+    require_whole_campaign(by, "choose what organisers see")
+    organiser = by_email(normalise_email(email))
+    if organiser is None:
+        raise OrganiserError(f"There is no organiser {email}.")
+    new_id = team.id if team else None
+    if organiser.team_id == new_id:
+        return organiser
+    if new_id is not None and organiser.team_id is None and organiser.active:
+        others = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Organiser)
+            .where(Organiser.team_id.is_(None), Organiser.active, Organiser.id != organiser.id)
+        )
+        if not others:
+            raise OrganiserError(
+                f"{organiser.email} is the only organiser of the whole campaign; "
+                "create another before limiting them to a team."
+            )
+    before = organiser.team.slug if organiser.team else None
+    organiser.team_id = new_id
+    audit.record(
+        "organiser_scope",
+        f"{organiser.email} now sees "
+        + (f"team /t/{team.slug} only" if team else "the whole campaign"),
+        organiser=by,
+        organiser_email=organiser.email,
+        before=before,
+        after=team.slug if team else None,
+    )
+    db.session.commit()
+    db.session.refresh(organiser)
+    return organiser
+
+
+def listing() -> list[Organiser]:
+    """Every organiser account, by email."""
+    return list(db.session.scalars(sa.select(Organiser).order_by(Organiser.email)))
 
 
 def load(user_id: str) -> Organiser | None:

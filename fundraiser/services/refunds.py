@@ -18,6 +18,7 @@ from ..models import Dispute, Donation, DonationDeduction, Organiser, Refund
 from ..money import format_money
 from ..payments import stripe_gateway
 from . import audit, deductions
+from .scope import for_organiser
 
 
 class RefundError(ValueError):
@@ -128,6 +129,8 @@ def _record_request(
     donation = db.session.get(Donation, donation_id)
     if donation is None:
         raise RefundError("There is no such donation.")
+    if not for_organiser(organiser, donation.campaign_id).covers(donation):
+        raise RefundError("You can only refund donations made through your own team's page.")
     deductions.lock(donation_id)
     db.session.refresh(donation)
     if donation.status != "succeeded" or not donation.stripe_payment_intent_id:

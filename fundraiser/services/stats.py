@@ -3,7 +3,9 @@
 `raised`, `target`, `donations` and `pledged` come from the same
 `campaigns.progress` that /api/progress serves, so the two always agree.
 The rest are sums over donations, refunds and offline entries (read on the
-dashboard only, never on the public hot path).
+dashboard only, never on the public hot path). Given a team's `Scope`, every
+figure is the team's: its own totals and target, its donations only, no
+offline money.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Campaign, Donation, DonationDeduction, OfflineGift
 from ..models.types import utcnow
+from . import teams
 from .campaigns import Progress, progress
+from .scope import Scope
 
 DIRECT = "direct"  # the label for donations that came through no source link
 
@@ -89,10 +93,14 @@ def _as_day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def overview(campaign: Campaign, now: datetime | None = None) -> Overview:
-    """Every figure of the overview page, read now."""
+def overview(
+    campaign: Campaign, now: datetime | None = None, *, scope: Scope | None = None
+) -> Overview:
+    """Every figure of the overview page, read now, within `scope` (default: all)."""
     now = now or utcnow()
-    succeeded = (Donation.campaign_id == campaign.id, Donation.status == "succeeded")
+    scope = scope or Scope(campaign.id)
+    team = scope.team()
+    succeeded = (*scope.donations(), Donation.status == "succeeded")
     gross = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Donation.amount_minor), 0)).where(*succeeded)
     )
@@ -103,14 +111,14 @@ def overview(campaign: Campaign, now: datetime | None = None) -> Overview:
             sa.func.coalesce(sa.func.sum(DonationDeduction.deducted_minor), 0),
         )
         .join(Donation, Donation.id == DonationDeduction.donation_id)
-        .where(Donation.campaign_id == campaign.id)
+        .where(*scope.donations())
     ).one()
-    active_offline = (OfflineGift.campaign_id == campaign.id, OfflineGift.removed_at.is_(None))
+    active_offline = (*scope.offline(), OfflineGift.removed_at.is_(None))
     offline = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(OfflineGift.amount_minor), 0)).where(*active_offline)
     )
     result = Overview(
-        progress=progress(campaign),
+        progress=teams.progress(team) if team else progress(campaign),
         days_left=days_left(campaign.deadline, now),
         gross_online=int(gross),
         refunded=int(money_out[0]),
@@ -120,7 +128,9 @@ def overview(campaign: Campaign, now: datetime | None = None) -> Overview:
     )
     result.by_tier = _by_tier(campaign, succeeded)
     result.by_source = _by_source(succeeded, active_offline)
-    result.daily = _daily(campaign, succeeded, active_offline, now)
+    result.daily = _daily(
+        campaign, succeeded, active_offline, now, scope=scope, target=result.progress.target
+    )
     return result
 
 
@@ -157,7 +167,13 @@ def _by_source(succeeded: tuple[Any, ...], active_offline: tuple[Any, ...]) -> l
 
 
 def _daily(
-    campaign: Campaign, succeeded: tuple[Any, ...], active_offline: tuple[Any, ...], now: datetime
+    campaign: Campaign,
+    succeeded: tuple[Any, ...],
+    active_offline: tuple[Any, ...],
+    now: datetime,
+    *,
+    scope: Scope,
+    target: int,
 ) -> dict[str, Any]:
     """Money per UTC day (online, offline, refunds and disputes) and the running total.
 
@@ -180,7 +196,7 @@ def _daily(
     for value, total in db.session.execute(
         sa.select(out_day, sa.func.sum(DonationDeduction.deducted_minor))
         .join(Donation, Donation.id == DonationDeduction.donation_id)
-        .where(Donation.campaign_id == campaign.id, DonationDeduction.deducted_minor != 0)
+        .where(*scope.donations(), DonationDeduction.deducted_minor != 0)
         .group_by(out_day)
     ):
         per_day[_as_day(value)][2] += int(total)
@@ -206,7 +222,7 @@ def _daily(
         current += timedelta(days=1)
     return {
         "currency": campaign.currency,
-        "target": campaign.target_minor,
+        "target": target,
         "days": days,
         "online": online,
         "offline": offline,

@@ -1,8 +1,10 @@
-"""Teams: creating them, finding them, their totals and the leaderboard.
+"""Teams: creating and changing them, finding them, their totals and the leaderboard.
 
 A team's `raised_minor` and `donations_count` move in the same transaction as
-the donation they count, through the `donation_succeeded` signal, so a team's
-total is one row and always equals the sum of its succeeded donations' gifts.
+the donation they count, through the `donation_succeeded` signal, and follow
+refunds and disputes through `donation_deducted` exactly as the campaign's
+`raised` does, so a team's total is one row and always equals its succeeded
+donations' gifts less what their refunds and disputes take out.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from flask_babel import gettext
 
 from .. import signals
 from ..extensions import db
-from ..models import Campaign, Donation, Team
+from ..models import Campaign, Donation, Organiser, Team
 from ..money import format_money
+from . import audit
 from .campaigns import Progress, bump_totals
+from .scope import Scope, require_team, require_whole_campaign
 from .slugs import first_free, slugify
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
@@ -53,20 +57,12 @@ class Standing:
         }
 
 
-def create_team(
-    campaign: Campaign,
-    *,
-    name: str,
-    slug: str | None = None,
-    target_minor: int | None = None,
-    note: str = "",
-) -> Team:
-    """Create and commit a team of `campaign`; raises TeamError on bad settings.
-
-    A slug given explicitly must be free; one made from the name gets a
-    numeric suffix if needed.
-    """
+def _clean(
+    campaign_id: int, name: str, note: str, target_minor: int | None, *, team_id: int | None = None
+) -> tuple[str, str]:
+    """The name and note as stored; raises TeamError on settings that make no team."""
     name = " ".join(name.split())
+    note = note.strip()
     if not name:
         raise TeamError("The team needs a name.")
     if len(name) > 100:
@@ -75,12 +71,34 @@ def create_team(
         raise TeamError("The note can be at most 300 characters.")
     if db.session.scalar(
         sa.select(Team.id).where(
-            Team.campaign_id == campaign.id, sa.func.lower(Team.name) == name.lower()
+            Team.campaign_id == campaign_id,
+            sa.func.lower(Team.name) == name.lower(),
+            Team.id != team_id if team_id is not None else sa.true(),
         )
     ):
         raise TeamError(f"There is already a team called {name!r}.")
     if target_minor is not None and target_minor <= 0:
         raise TeamError("A team target must be more than zero.")
+    return name, note
+
+
+def create_team(
+    campaign: Campaign,
+    *,
+    name: str,
+    slug: str | None = None,
+    target_minor: int | None = None,
+    note: str = "",
+    organiser: Organiser | None = None,
+) -> Team:
+    """Create a team of `campaign`, audit it, commit; raises TeamError on bad settings.
+
+    A slug given explicitly must be free; one made from the name gets a
+    numeric suffix if needed. `organiser` None means the command line; a
+    team organiser may not create teams (ScopeError).
+    """
+    require_whole_campaign(organiser, "create teams")
+    name, note = _clean(campaign.id, name, note, target_minor)
     if slug:
         slug = slug.strip().lower()
         if not SLUG.fullmatch(slug):
@@ -96,20 +114,79 @@ def create_team(
         campaign_id=campaign.id,
         slug=slug,
         name=name,
-        note=note.strip(),
+        note=note,
         target_minor=target_minor,
     )
     db.session.add(team)
     # The campaign page lists the teams and is cached by the campaign's version.
     bump_totals(campaign.id)
+    db.session.flush()
+    audit.record(
+        "team_created",
+        f"Created team {name} at /t/{slug}",
+        organiser=organiser,
+        team=slug,
+        name=name,
+        target_minor=target_minor,
+        note=note,
+    )
     db.session.commit()
     return team
+
+
+def update_team(
+    team_id: int,
+    *,
+    name: str,
+    target_minor: int | None,
+    note: str,
+    organiser: Organiser | None,
+) -> list[str]:
+    """Change a team's name, target and note; audit and commit; return what changed.
+
+    The slug stays: pages, widgets and badges elsewhere link to it. Raises
+    TeamError on bad settings and ScopeError for another team's organiser.
+    """
+    team = db.session.get_one(Team, team_id)
+    require_team(organiser, team, "change the settings")
+    name, note = _clean(team.campaign_id, name, note, target_minor, team_id=team.id)
+    new = {"name": name, "target_minor": target_minor, "note": note}
+    changed = [field for field, value in new.items() if getattr(team, field) != value]
+    if not changed:
+        return []
+    detail = {field: {"before": getattr(team, field), "after": new[field]} for field in changed}
+    for field in changed:
+        setattr(team, field, new[field])
+    # Badges and share cards are cached by totals_version and show the name and
+    # target; the campaign page (its leaderboard) by the campaign's version.
+    team.totals_version += 1
+    bump_totals(team.campaign_id)
+    audit.record(
+        "team_changed",
+        f"Changed {', '.join(changed)} of team /t/{team.slug}",
+        organiser=organiser,
+        team=team.slug,
+        changes=detail,
+    )
+    db.session.commit()
+    return changed
 
 
 def by_slug(campaign: Campaign, slug: str) -> Team | None:
     """The campaign's team at /t/<slug>, or None."""
     return db.session.scalar(
         sa.select(Team).where(Team.campaign_id == campaign.id, Team.slug == slug.lower())
+    )
+
+
+def listing(scope: Scope) -> list[Team]:
+    """The teams `scope` may see (all of the campaign's, or the one), most raised first."""
+    return list(
+        db.session.scalars(
+            sa.select(Team)
+            .where(*scope.teams())
+            .order_by(Team.raised_minor.desc(), Team.donations_count.desc(), Team.name)
+        )
     )
 
 
@@ -139,11 +216,7 @@ def progress(team: Team) -> Progress:
 
 def leaderboard(campaign: Campaign) -> list[Standing]:
     """The campaign's teams, most raised first, then most donations, then by name."""
-    teams = db.session.scalars(
-        sa.select(Team)
-        .where(Team.campaign_id == campaign.id)
-        .order_by(Team.raised_minor.desc(), Team.donations_count.desc(), Team.name)
-    )
+    teams = listing(Scope(campaign.id))
     return [
         Standing(
             rank=i,
@@ -179,3 +252,12 @@ def _count_for_team(donation: Donation, **_: Any) -> None:
     # counts, not the fee cover, as for the campaign.
     if donation.team_id is not None:
         bump_team_totals(donation.team_id, raised=donation.amount_minor, donations=1)
+
+
+@signals.donation_deducted.connect
+def _deduct_for_team(donation: Donation, *, change: int, **_: Any) -> None:
+    # Sent by services/deductions.py in the transaction that moves the
+    # campaign's `raised` by -change (the gift's share, never the fee cover),
+    # once per real change, so repeated events move neither total again.
+    if donation.team_id is not None and change:
+        bump_team_totals(donation.team_id, raised=-change)

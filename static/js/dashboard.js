@@ -23,7 +23,8 @@
           { type: "bar", label: "Offline", data: daily.offline.map(major), backgroundColor: "#008026", stack: "day" },
           { type: "bar", label: "Refunds and disputes", data: daily.refunds.map(major), backgroundColor: "#b3261e", stack: "day" },
           { type: "line", label: "Running total", data: daily.cumulative.map((v) => (v === null ? null : major(v))), borderColor: "#1b1b22", yAxisID: "total", tension: 0.1, pointRadius: 2 },
-          { type: "line", label: "Target", data: daily.days.map(() => major(daily.target)), borderColor: "#ff8c00", borderDash: [6, 4], yAxisID: "total", pointRadius: 0 },
+          // A team without a target of its own draws no target line.
+          ...(daily.target ? [{ type: "line", label: "Target", data: daily.days.map(() => major(daily.target)), borderColor: "#ff8c00", borderDash: [6, 4], yAxisID: "total", pointRadius: 0 }] : []),
         ],
       },
       options: {

@@ -6,8 +6,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from flask import Flask
 
+from fundraiser.models import Campaign, Team
 from tests.conftest import LiveServer, LocalStripe
+from tests.support.factories import make_team
 
 SEND_DELAY_SECONDS = 1.5
 DEAD_URL = "http://127.0.0.1:9/stripe/webhook"  # the discard port: nothing listens
@@ -27,3 +30,17 @@ def webhook_down(live_server: LiveServer, localstripe: LocalStripe) -> Iterator[
     finally:
         time.sleep(SEND_DELAY_SECONDS)
         localstripe.register_webhook(live_server.url + "/stripe/webhook")
+
+
+@pytest.fixture
+def glasgow(app: Flask, campaign: Campaign) -> Team:
+    """A team with its own £100 target and a note (tests may define their own)."""
+    return make_team(
+        app, campaign.id, "Glasgow Pride", slug="glasgow", target_minor=10_000, note="George Sq"
+    )
+
+
+@pytest.fixture
+def hull(app: Flask, campaign: Campaign) -> Team:
+    """A team with no target of its own."""
+    return make_team(app, campaign.id, "Hull Pride", slug="hull")

@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Donation, Refund
-from fundraiser.payments import stripe_gateway
 from tests.conftest import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
 from tests.support.dashboard import hidden_fields
+from tests.support.factories import paid_donation
 from tests.support.http import donate
 
 pytestmark = pytest.mark.stripe
@@ -23,27 +23,6 @@ pytestmark = pytest.mark.stripe
 @pytest.fixture(autouse=True)
 def _flush(localstripe: LocalStripe) -> None:
     localstripe.flush()
-
-
-def paid_donation(app: Flask, amount: str = "20.00") -> Donation:
-    """A donation paid with a test card at localstripe and counted by its signed webhook."""
-    donor = app.test_client()
-    response = donate(donor, amount=amount, display_name="Sam", email="sam@example.org")
-    assert response.status_code == 200, response.json
-    intent_id = response.json["client_secret"].split("_secret_")[0]
-    with app.app_context():
-        assert stripe_gateway.emulator_confirm(intent_id, "pm_card_visa")["status"] == "succeeded"
-        donation = db.session.scalar(
-            sa.select(Donation).where(Donation.stripe_payment_intent_id == intent_id)
-        )
-        db.session.expunge(donation)
-    evt = se.event(
-        "payment_intent.succeeded",
-        se.payment_intent(intent_id, amount=donation.amount_minor, donation_id=donation.id),
-    )
-    body, headers = se.signed(evt, WEBHOOK_SECRET)
-    assert donor.post("/stripe/webhook", data=body, headers=headers).json["outcome"] == "counted"
-    return donation
 
 
 def refund_form(client: FlaskClient, donation: Donation) -> dict[str, str]:

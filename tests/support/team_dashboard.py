@@ -1,0 +1,22 @@
+"""Team organisers for dashboard tests: an account limited to one team, logged in."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from fundraiser.extensions import db
+from fundraiser.models import Team
+from fundraiser.services import organisers
+from tests.conftest import ORGANISER_PASSWORD
+from tests.support.dashboard import login
+
+
+def team_organiser(app: Flask, email: str, team: Team) -> FlaskClient:
+    """A client logged in as a new organiser who sees only `team`."""
+    with app.app_context():
+        organisers.create_organiser(email, ORGANISER_PASSWORD, team=db.session.get(Team, team.id))
+    client = app.test_client()
+    response = login(client, email, ORGANISER_PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client

@@ -30,4 +30,11 @@ def never_cache(response: Response) -> Response:
     return response
 
 
-from . import donations, money, overview, settings  # noqa: E402,F401
+# One module a line (the trailing comma keeps it so), so areas merge without conflicts.
+from . import (  # noqa: E402,F401
+    donations,
+    money,
+    overview,
+    pledges,
+    settings,
+)

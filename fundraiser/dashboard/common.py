@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Response, abort, stream_with_context
 from flask_login import current_user
 
 from ..models import Campaign, Organiser
-from ..services import campaigns
+from ..models.types import utcnow
+from ..services import campaigns, exports
 
 
 def campaign_or_404() -> Campaign:
@@ -26,3 +30,13 @@ def organiser() -> Organiser:
 
 def page_number(raw: str | None) -> int:
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+
+
+def csv_download(name: str, columns: list[exports.Column], rows: Iterable[Any]) -> Response:
+    """A streamed CSV attachment named `<name>-<UTC time>.csv`."""
+    filename = f"{name}-{utcnow():%Y%m%d-%H%M%S}.csv"
+    return Response(
+        stream_with_context(exports.csv_text(columns, rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -11,18 +11,16 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
 from ..models import Donation
-from ..models.types import utcnow
 from ..money import format_decimal, format_money
 from ..services import audit, donation_table, exports, refunds
 from ..services.donations import by_public_id
 from . import bp
-from .common import campaign_or_404, organiser, page_number
+from .common import campaign_or_404, csv_download, organiser, page_number
 from .forms import RefundForm
 
 
@@ -36,16 +34,23 @@ def _date(raw: str | None, label: str, errors: list[str]) -> date | None:
         return None
 
 
-def parse_filters(sources: list[str]) -> tuple[donation_table.Filters, list[str]]:
-    """Filters from the query string; anything invalid is dropped and explained."""
+def parse_filters(
+    sources: list[str] | None, statuses: tuple[str, ...] = donation_table.STATUSES
+) -> tuple[donation_table.Filters, list[str]]:
+    """Filters from the query string; anything invalid is dropped and explained.
+
+    `sources` None: the table has no source column (pledges), so none is read.
+    """
     args, errors = request.args, []
     status = args.get("status") or None
-    if status and status not in donation_table.STATUSES:
+    if status and status not in statuses:
         errors.append("Choose a status from the list.")
         status = None
-    source = (args.get("source") or "").strip()[:64] or None
-    if source and source not in sources:
-        errors.append(f"No donation came through the source {source!r}.")
+    source = None
+    if sources is not None:
+        source = (args.get("source") or "").strip()[:64] or None
+        if source and source not in sources:
+            errors.append(f"No donation came through the source {source!r}.")
     date_from = _date(args.get("from"), "from", errors)
     date_to = _date(args.get("to"), "to", errors)
     if date_from and date_to and date_from > date_to:
@@ -85,12 +90,8 @@ def donations_csv() -> ResponseReturnValue:
         table="donations",
         filters=filters.as_args(),
     )
-    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(campaign_id, filters))
-    filename = f"donations-{utcnow():%Y%m%d-%H%M%S}.csv"
-    return Response(
-        stream_with_context(body),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return csv_download(
+        "donations", exports.DONATION_COLUMNS, donation_table.rows(campaign_id, filters)
     )
 
 

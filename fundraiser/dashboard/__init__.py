@@ -35,6 +35,7 @@ from . import (  # noqa: E402,F401
     donations,
     links,
     money,
+    outbox,
     overview,
     pledges,
     settings,

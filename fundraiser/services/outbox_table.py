@@ -61,8 +61,8 @@ def describe(report: mail.DeliveryReport) -> str:
     """What a run did, in words for the organiser."""
     if not current_app.config.get("MAIL_SERVER"):
         return (
-            f"MAIL_SERVER is not set, so nothing was sent: {report.logged} email(s) "
-            "printed to the server log and left waiting."
+            "MAIL_SERVER is not set, so nothing was sent: emails stay waiting, and each "
+            f"is printed to the server log once ({report.logged} printed now)."
         )
     parts = [f"{report.sent} sent"]
     if report.deferred:

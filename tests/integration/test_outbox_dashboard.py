@@ -138,8 +138,10 @@ def test_send_now_without_a_mail_server_says_so(app: Flask, logged_in: FlaskClie
     assert not app.config.get("MAIL_SERVER")
     message_id = queue(app, "k-log")
     page = send_now(logged_in)
-    assert "MAIL_SERVER is not set, so nothing was sent: 1 email(s) printed" in page
+    assert "MAIL_SERVER is not set, so nothing was sent" in page
+    assert "(1 printed now)" in page
     assert status(app, message_id) == ("queued", 0)
+    assert "(0 printed now)" in send_now(logged_in), "each is printed once"
 
 
 def test_send_now_needs_the_csrf_token(app: Flask, logged_in: FlaskClient, smtp: SmtpSink) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -17,10 +16,10 @@ from flask.typing import ResponseReturnValue
 
 from ..models import Donation
 from ..money import format_decimal, format_money
-from ..services import audit, donation_table, exports, refunds
+from ..services import donation_table, exports, refunds
 from ..services.donations import by_public_id
 from . import bp
-from .common import campaign_or_404, csv_download, organiser, page_number
+from .common import campaign_or_404, csv_export, organiser, page_number
 from .forms import RefundForm
 
 
@@ -81,18 +80,8 @@ def donations_csv() -> ResponseReturnValue:
     campaign = campaign_or_404()
     campaign_id = campaign.id
     filters, errors = parse_filters(donation_table.sources(campaign))
-    if errors:
-        return Response("\n".join(errors), status=400, mimetype="text/plain")
-    audit.log(
-        "export",
-        "Exported donations as CSV",
-        organiser=organiser(),
-        table="donations",
-        filters=filters.as_args(),
-    )
-    return csv_download(
-        "donations", exports.DONATION_COLUMNS, donation_table.rows(campaign_id, filters)
-    )
+    rows = donation_table.rows(campaign_id, filters)
+    return csv_export("donations", filters, errors, exports.DONATION_COLUMNS, rows)
 
 
 def _donation_or_404(public_id: str) -> Donation:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from ..services import audit, exports, pledge_table
+from ..services import exports, pledge_table
 from . import bp
-from .common import campaign_or_404, csv_download, organiser, page_number
+from .common import campaign_or_404, csv_export, page_number
 from .donations import parse_filters
 
 
@@ -31,13 +31,5 @@ def pledges_csv() -> ResponseReturnValue:
     campaign = campaign_or_404()
     campaign_id = campaign.id
     filters, errors = parse_filters(None, pledge_table.STATUSES)
-    if errors:
-        return Response("\n".join(errors), status=400, mimetype="text/plain")
-    audit.log(
-        "export",
-        "Exported pledges as CSV",
-        organiser=organiser(),
-        table="pledges",
-        filters=filters.as_args(),
-    )
-    return csv_download("pledges", exports.PLEDGE_COLUMNS, pledge_table.rows(campaign_id, filters))
+    rows = pledge_table.rows(campaign_id, filters)
+    return csv_export("pledges", filters, errors, exports.PLEDGE_COLUMNS, rows)

@@ -15,7 +15,7 @@ from fundraiser.models import AuditEntry, Campaign, Donation, DonationDeduction,
 from tests.conftest import LocalStripe
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
-from tests.support.dashboard import post_form
+from tests.support.dashboard import audit_entries, post_form
 from tests.support.factories import deliver, succeeded_event
 from tests.support.http import csrf_token, donate
 from tests.support.qr import decode_png, decode_svg
@@ -69,14 +69,7 @@ def test_create_a_link_and_see_it_ready_to_copy(
     )
     assert logged_in.get("/static/js/copy-link.js").status_code == 200
 
-    with app.app_context():
-        entries = list(
-            db.session.scalars(
-                sa.select(AuditEntry)
-                .where(AuditEntry.action == "link_create")
-                .order_by(AuditEntry.id)
-            )
-        )
+    entries = audit_entries(app, "link_create")
     assert [(e.actor, e.summary) for e in entries] == [
         ("robin@example.org", "Created the payday link /give/glasgow-vigil (£7.00)"),
         ("robin@example.org", "Created the payday link /give/livestream (any amount)"),

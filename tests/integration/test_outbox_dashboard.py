@@ -7,14 +7,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
-from fundraiser.models import AuditEntry, OutboxMessage
+from fundraiser.models import OutboxMessage
 from fundraiser.models.types import utcnow
-from tests.support.dashboard import hidden_fields
+from tests.support.dashboard import audit_entries, hidden_fields
 from tests.support.smtp import SmtpSink
 
 BODY_SECRET = "signed-link-token-not-for-organisers"
@@ -115,14 +114,7 @@ def test_send_now_delivers_what_is_due_like_send_mail(
     page = send_now(logged_in)
     assert "0 sent." in page
     assert len(smtp.received) == 1, "nothing is sent twice"
-    with app.app_context():
-        entries = list(
-            db.session.scalars(
-                sa.select(AuditEntry)
-                .where(AuditEntry.action == "send_mail")
-                .order_by(AuditEntry.id)
-            )
-        )
+    entries = audit_entries(app, "send_mail")
     assert [e.summary for e in entries] == ["Send now: 1 sent, 1 failed.", "Send now: 0 sent."]
     assert entries[0].actor == "robin@example.org"
     assert entries[0].detail == {

@@ -9,11 +9,13 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from fundraiser.extensions import db
-from fundraiser.models import Campaign, Donation, Pledge
+from fundraiser.models import AuditEntry, Campaign, Donation, Pledge
 from fundraiser.services.campaigns import bump_totals
 from tests.support.http import csrf_token
 
@@ -118,3 +120,16 @@ def neutralised(value: str | None) -> str:
     """What a text cell must hold: formula starts prefixed with an apostrophe."""
     value = value or ""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def audit_entries(app: Flask, action: str) -> list[AuditEntry]:
+    """The audit entries of one kind, oldest first (detached)."""
+    with app.app_context():
+        entries = list(
+            db.session.scalars(
+                sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
+        for entry in entries:
+            db.session.expunge(entry)
+        return entries

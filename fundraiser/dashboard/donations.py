@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from ..models import Donation
 from ..money import format_decimal, format_money
+from ..public.forms import clean_text
 from ..services import donation_table, exports, refunds
 from ..services.donations import by_public_id
 from . import bp
@@ -47,14 +48,15 @@ def parse_filters(
         status = None
     source = None
     if sources is not None:
-        source = (args.get("source") or "").strip()[:64] or None
+        source = clean_text((args.get("source") or "")[:64])
         if source and source not in sources:
             errors.append(f"No donation came through the source {source!r}.")
     date_from = _date(args.get("from"), "from", errors)
     date_to = _date(args.get("to"), "to", errors)
     if date_from and date_to and date_from > date_to:
         errors.append("The 'from' date is after the 'to' date.")
-    q = (args.get("q") or "").strip()[:100] or None
+    # clean_text drops control characters: PostgreSQL refuses a NUL in any query.
+    q = clean_text((args.get("q") or "")[:100])
     return donation_table.Filters(status, source, date_from, date_to, q), errors
 
 

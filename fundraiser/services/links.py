@@ -96,10 +96,11 @@ def open_link(code: str) -> SourceLink | None:
 
 def by_code(campaign: Campaign, code: str) -> SourceLink | None:
     """The campaign's link for `code`, without counting a visit."""
+    code = code.strip().lower()
+    if not _CODE.match(code):
+        return None  # never ask the database about text no code can be (a NUL, say)
     return db.session.scalar(
-        sa.select(SourceLink).where(
-            SourceLink.campaign_id == campaign.id, SourceLink.code == code.strip().lower()
-        )
+        sa.select(SourceLink).where(SourceLink.campaign_id == campaign.id, SourceLink.code == code)
     )
 
 

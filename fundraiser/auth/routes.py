@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
@@ -13,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import login_manager
 from ..models import Organiser
+from ..security.redirects import safe_target
 from ..services import organisers
 from . import bp
 
@@ -32,16 +31,8 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host, never a scheme-relative URL."""
-    default = url_for("dashboard.overview")
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    if "\\" in target:
-        return default
-    return target
+    """Only a path on this site (security.redirects): else the dashboard."""
+    return safe_target(target, url_for("dashboard.overview"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

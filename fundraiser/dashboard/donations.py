@@ -5,25 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
 from ..models import Donation
-from ..models.types import utcnow
 from ..money import format_decimal, format_money
-from ..services import audit, donation_table, exports, refunds
+from ..public.forms import clean_text
+from ..services import donation_table, exports, refunds
 from ..services.donations import by_public_id
 from . import bp
 from .access import current_scope, team_view
-from .common import campaign_or_404, organiser, page_number
+from .common import campaign_or_404, csv_export, organiser, page_number
 from .forms import RefundForm
 
 
@@ -37,21 +35,29 @@ def _date(raw: str | None, label: str, errors: list[str]) -> date | None:
         return None
 
 
-def parse_filters(sources: list[str]) -> tuple[donation_table.Filters, list[str]]:
-    """Filters from the query string; anything invalid is dropped and explained."""
+def parse_filters(
+    sources: list[str] | None, statuses: tuple[str, ...] = donation_table.STATUSES
+) -> tuple[donation_table.Filters, list[str]]:
+    """Filters from the query string; anything invalid is dropped and explained.
+
+    `sources` None: the table has no source column (pledges), so none is read.
+    """
     args, errors = request.args, []
     status = args.get("status") or None
-    if status and status not in donation_table.STATUSES:
+    if status and status not in statuses:
         errors.append("Choose a status from the list.")
         status = None
-    source = (args.get("source") or "").strip()[:64] or None
-    if source and source not in sources:
-        errors.append(f"No donation came through the source {source!r}.")
+    source = None
+    if sources is not None:
+        source = clean_text((args.get("source") or "")[:64])
+        if source and source not in sources:
+            errors.append(f"No donation came through the source {source!r}.")
     date_from = _date(args.get("from"), "from", errors)
     date_to = _date(args.get("to"), "to", errors)
     if date_from and date_to and date_from > date_to:
         errors.append("The 'from' date is after the 'to' date.")
-    q = (args.get("q") or "").strip()[:100] or None
+    # clean_text drops control characters: PostgreSQL refuses a NUL in any query.
+    q = clean_text((args.get("q") or "")[:100])
     return donation_table.Filters(status, source, date_from, date_to, q), errors
 
 
@@ -79,22 +85,9 @@ def donations() -> ResponseReturnValue:
 def donations_csv() -> ResponseReturnValue:
     scope = current_scope()
     filters, errors = parse_filters(donation_table.sources(scope))
-    if errors:
-        return Response("\n".join(errors), status=400, mimetype="text/plain")
-    audit.log(
-        "export",
-        "Exported donations as CSV",
-        organiser=organiser(),
-        table="donations",
-        filters=filters.as_args(),
-        team_id=scope.team_id,
-    )
-    body = exports.csv_text(exports.DONATION_COLUMNS, donation_table.rows(scope, filters))
-    filename = f"donations-{utcnow():%Y%m%d-%H%M%S}.csv"
-    return Response(
-        stream_with_context(body),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    rows = donation_table.rows(scope, filters)
+    return csv_export(
+        "donations", filters, errors, exports.DONATION_COLUMNS, rows, team_id=scope.team_id
     )
 
 

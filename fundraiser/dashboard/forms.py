@@ -100,6 +100,24 @@ class ReasonForm(FlaskForm):
     )
 
 
+class LinkForm(MoneyForm):
+    code = StringField(
+        "Code (the end of the link)",
+        filters=[clean_text],
+        validators=[DataRequired(message="Choose a code, e.g. glasgow-vigil."), Length(max=64)],
+    )
+    label = StringField(
+        "Source label (default: the code)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=64)],
+    )
+    # Optional here: a link without an amount opens the form with nothing chosen.
+    amount = StringField("Preset amount (optional)", filters=[clean_text], validators=[Optional()])
+
+    def preset_minor(self) -> int | None:
+        return self.amount_minor or None
+
+
 class SettingsForm(MoneyForm):
     title = StringField("Title", filters=[clean_text], validators=[DataRequired(), Length(max=200)])
     story = TextAreaField("Story", validators=[Optional(), Length(max=20_000)])

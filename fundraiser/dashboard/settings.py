@@ -1,7 +1,4 @@
-"""Campaign settings and the audit log.
-
-Payday links and the outbox join this page once pledges and email exist (issue 3).
-"""
+"""Campaign settings and the audit log (payday links and the outbox have their own pages)."""
 
 from __future__ import annotations
 

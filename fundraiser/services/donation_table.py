@@ -1,9 +1,10 @@
 """The organisers' donations table: filters, search, pages, and rows for export.
 
-`Filters` is meant to be shared by every organiser table (pledges reuse it
-once they exist): status, source label, a UTC date range, and a search over
-name and email. Every query is limited by a `Scope` (services/scope.py): a
-team organiser's table and export hold their team's donations only.
+`Filters` is shared by the organisers' tables (services/pledge_table.py
+reuses it, with `paginate`, `day_start` and `like_pattern`): status, source label, a
+UTC date range, and a search over name and email. Every donation query is limited
+by a `Scope` (services/scope.py): a team organiser's table and export hold their
+team's donations only.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ class Filters:
         return {k: v for k, v in args.items() if v}
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -74,11 +75,11 @@ def select_donations(scope: Scope, filters: Filters) -> sa.Select[Any]:
     elif filters.source:
         query = query.where(Donation.source == filters.source)
     if filters.date_from:
-        query = query.where(Donation.created_at >= _day_start(filters.date_from))
+        query = query.where(Donation.created_at >= day_start(filters.date_from))
     if filters.date_to:
-        query = query.where(Donation.created_at < _day_start(filters.date_to + timedelta(days=1)))
+        query = query.where(Donation.created_at < day_start(filters.date_to + timedelta(days=1)))
     if filters.q:
-        pattern = _like(filters.q)
+        pattern = like_pattern(filters.q)
         query = query.where(
             sa.or_(
                 sa.func.lower(Donation.display_name).like(pattern, escape="\\"),
@@ -118,14 +119,18 @@ class Page:
         return self.page + 1
 
 
-def page(scope: Scope, filters: Filters, number: int, per_page: int = PER_PAGE) -> Page:
-    """One page of the table; rows are (Donation, refunded, disputed, deducted, team)."""
-    query = select_donations(scope, filters)
+def paginate(query: sa.Select[Any], number: int, per_page: int = PER_PAGE) -> Page:
+    """Page `number` of an ordered select's rows, with the total count (any table)."""
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
     )
     items = list(db.session.execute(query.limit(per_page).offset((number - 1) * per_page)))
     return Page(items=items, page=number, per_page=per_page, total=int(total or 0))
+
+
+def page(scope: Scope, filters: Filters, number: int, per_page: int = PER_PAGE) -> Page:
+    """One page of the table; rows are (Donation, refunded, disputed, deducted, team)."""
+    return paginate(select_donations(scope, filters), number, per_page)
 
 
 def rows(scope: Scope, filters: Filters) -> Iterator[Any]:

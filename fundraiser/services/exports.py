@@ -4,8 +4,8 @@ UTF-8 with a byte-order mark (Excel's cue for UTF-8), CRLF line ends, money
 as plain decimals ("4.50") via `money.format_decimal`, times as ISO 8601 UTC
 ("2026-11-24T06:39:32Z"), and any text cell that a spreadsheet would treat
 as a formula (starting with = + - @, a tab or a carriage return) prefixed
-with an apostrophe, as OWASP advises. A new export (pledges) is a list of
-`Column`s and an iterator of rows.
+with an apostrophe, as OWASP advises. Each export is a list of `Column`s
+and an iterator of rows.
 """
 
 from __future__ import annotations
@@ -94,4 +94,23 @@ DONATION_COLUMNS = [
     Column("source", lambda r: r.Donation.source),
     Column("team", lambda r: r.team),
     Column("stripe_payment_intent", lambda r: r.Donation.stripe_payment_intent_id),
+]
+
+
+# Rows are pledge_table.select_pledges() rows: (Pledge, donation_id, stripe_id).
+PLEDGE_COLUMNS = [
+    Column("pledge_id", lambda r: r.Pledge.public_id, "plain"),
+    Column("created_at_utc", lambda r: r.Pledge.created_at, "time"),
+    Column("payday", lambda r: r.Pledge.payday.isoformat(), "plain"),
+    Column("status", lambda r: r.Pledge.status, "plain"),
+    Column("amount", lambda r: (r.Pledge.amount_minor, r.Pledge.currency), "money"),
+    Column("currency", lambda r: r.Pledge.currency.upper(), "plain"),
+    Column("email", lambda r: r.Pledge.email),
+    Column("reminders_consent", lambda r: "yes" if r.Pledge.consent else "no", "plain"),
+    Column("reminders_sent", lambda r: r.Pledge.reminders_sent, "plain"),
+    Column("fulfilled_at_utc", lambda r: r.Pledge.fulfilled_at, "time"),
+    Column("cancelled_at_utc", lambda r: r.Pledge.cancelled_at, "time"),
+    Column("lapsed_at_utc", lambda r: r.Pledge.lapsed_at, "time"),
+    Column("donation_id", lambda r: r.donation_id, "plain"),
+    Column("stripe_payment_intent", lambda r: r.stripe_id),
 ]

@@ -27,18 +27,24 @@ class RefundError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class MoneyOut:
-    """A donation's refunds and disputes as they stand."""
+    """A donation's refunds and disputes as they stand.
+
+    Stripe refunds the charge (the gift plus any fee cover), so `to_card` and
+    `refundable` are in charge money; `refunded` and `deducted` are what came
+    out of `raised`, which counts the gift only (deductions.py caps them at it).
+    """
 
     refunded: int
     disputed: int
     deducted: int
+    to_card: int
     refundable: int
     refunds: list[Refund]
     disputes: list[Dispute]
 
 
 def money_out(donation: Donation) -> MoneyOut:
-    """Refunds, disputes and what can still be refunded. Moves no money."""
+    """Refunds, disputes and what can still be refunded at Stripe. Moves no money."""
     refunds = list(
         db.session.scalars(
             sa.select(Refund).where(Refund.donation_id == donation.id).order_by(Refund.id)
@@ -50,19 +56,19 @@ def money_out(donation: Donation) -> MoneyOut:
         )
     )
     row = db.session.get(DonationDeduction, donation.id)
-    in_flight = sum(
-        r.amount_minor
-        for r in refunds
-        if r.status in deductions.REFUND_COUNTING or r.status == "requested"
-    )
-    refunded = row.refunded_minor if row else 0
+    counting = sum(r.amount_minor for r in refunds if r.status in deductions.REFUND_COUNTING)
+    requested = sum(r.amount_minor for r in refunds if r.status == "requested")
+    # Refunds made in Stripe's dashboard whose own events never came show only
+    # in the charge's refunded total; the larger figure is the true one.
+    to_card = max(counting, row.charge_refunded_minor if row else 0)
     disputed = row.disputed_minor if row else 0
-    taken = max(in_flight, refunded) + disputed
-    refundable = max(0, donation.amount_minor - taken) if donation.status == "succeeded" else 0
+    taken = to_card + requested + disputed
+    refundable = max(0, donation.charge_minor - taken) if donation.status == "succeeded" else 0
     return MoneyOut(
-        refunded=refunded,
+        refunded=row.refunded_minor if row else 0,
         disputed=disputed,
         deducted=row.deducted_minor if row else 0,
+        to_card=to_card,
         refundable=refundable,
         refunds=refunds,
         disputes=disputes,
@@ -107,7 +113,7 @@ def refund_from_dashboard(
     audit.record(
         "refund",
         f"Refunded {format_money(amount_minor, donation.currency)} of a "
-        f"{format_money(donation.amount_minor, donation.currency)} donation",
+        f"{format_money(donation.charge_minor, donation.currency)} payment",
         organiser=organiser,
         donation=donation.public_id,
         stripe_refund=answer.get("id"),

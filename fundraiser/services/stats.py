@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Campaign, Donation, DonationDeduction, OfflineGift
+from ..models import Campaign, Donation, DonationDeduction, OfflineGift, Pledge
 from ..models.types import utcnow
 from . import teams
 from .campaigns import Progress, progress
@@ -47,7 +47,7 @@ class Overview:
     by_tier: list[Split] = field(default_factory=list)
     by_source: list[Split] = field(default_factory=list)
     daily: dict[str, Any] = field(default_factory=dict)
-    # (fulfilled, due) once pledges exist (issue 3); None hides the figure.
+    # (fulfilled, due); None (no pledges at all) hides the figure. See `pledge_conversion`.
     pledge_conversion: tuple[int, int] | None = None
 
     @property
@@ -126,12 +126,31 @@ def overview(
         deducted=int(money_out[2]),
         offline=int(offline),
     )
+    result.pledge_conversion = pledge_conversion(campaign, now.date())
     result.by_tier = _by_tier(campaign, succeeded)
     result.by_source = _by_source(succeeded, active_offline)
     result.daily = _daily(
         campaign, succeeded, active_offline, now, scope=scope, target=result.progress.target
     )
     return result
+
+
+def pledge_conversion(campaign: Campaign, today: date) -> tuple[int, int] | None:
+    """(fulfilled, due) pledges; None when the campaign has none at all.
+
+    Due: not cancelled, and the payday (a UTC date) has come. A pledge paid
+    before its payday counts as due too, so fulfilled never exceeds due.
+    """
+    is_fulfilled = Pledge.status == "fulfilled"
+    due = sa.and_(Pledge.status != "cancelled", sa.or_(Pledge.payday <= today, is_fulfilled))
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((due, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((is_fulfilled, 1), else_=0)), 0),
+        ).where(Pledge.campaign_id == campaign.id)
+    ).one()
+    return (int(row[2]), int(row[1])) if row[0] else None
 
 
 def _by_tier(campaign: Campaign, succeeded: tuple[Any, ...]) -> list[Split]:

@@ -136,6 +136,9 @@ def test_next_only_goes_to_this_site(app: Flask, client: FlaskClient, organiser:
         ("//evil.example/x", "/dashboard/"),
         ("https://evil.example/", "/dashboard/"),
         ("/\\evil.example", "/dashboard/"),
+        ("/\t/evil.example", "/dashboard/"),
+        ("https:/evil.example", "/dashboard/"),
+        ("javascript:alert(1)", "/dashboard/"),
     ]:
         fresh = app.test_client()
         token = csrf_token(fresh, "/login")
@@ -145,6 +148,24 @@ def test_next_only_goes_to_this_site(app: Flask, client: FlaskClient, organiser:
             data={"email": organiser, "password": ORGANISER_PASSWORD, "csrf_token": token},
         )
         assert response.headers["Location"] == expected
+
+
+def test_next_lands_on_the_dashboard_or_the_page_asked_for(
+    app: Flask, client: FlaskClient, organiser: str
+) -> None:
+    token = csrf_token(client, "/login")
+    landed = client.post(
+        "/login?next=https://evil.example/",
+        data={"email": organiser, "password": ORGANISER_PASSWORD, "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert landed.status_code == 200
+    assert landed.request.path == "/dashboard/"
+    assert "evil.example" not in landed.get_data(as_text=True)
+    # Already logged in: /login goes straight on, by the same rule.
+    ahead = client.get("/login?next=/dashboard/donations")
+    assert ahead.headers["Location"] == "/dashboard/donations"
+    assert client.get("/login?next=//evil.example/").headers["Location"] == "/dashboard/"
 
 
 def test_new_password_ends_old_sessions(app: Flask, logged_in: FlaskClient, organiser: str) -> None:

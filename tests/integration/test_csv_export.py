@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,21 +12,10 @@ from fundraiser.money import format_decimal
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
-from tests.support.dashboard import make_donation
+from tests.support.dashboard import iso, make_donation, neutralised
+from tests.support.dashboard import parse_csv as parse
 
 FORMULA_NAME = '=HYPERLINK("x")'
-
-
-def parse(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    raw = response.get_data()
-    assert raw.startswith("\ufeff".encode()), "UTF-8 byte-order mark for Excel"
-    text = raw.decode("utf-8-sig")
-    assert "\r\n" in text
-    return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def iso(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
 
 
 def test_export_matches_the_database_row_for_row(
@@ -91,11 +76,7 @@ def test_export_matches_the_database_row_for_row(
                 ("email", d.email),
                 ("message", d.message),
             ):
-                value = value or ""
-                if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-                    assert row[column] == "'" + value, "formula neutralised, text kept"
-                else:
-                    assert row[column] == value
+                assert row[column] == neutralised(value), "formula neutralised, text kept"
 
     by_id = {r["donation_id"]: r for r in rows}
     assert by_id[donations[-1].public_id]["name"] == "'" + FORMULA_NAME

@@ -16,7 +16,7 @@ from fundraiser.services import stats
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
-from tests.support.dashboard import make_donation, post_form
+from tests.support.dashboard import make_donation, make_pledge_row, post_form
 
 _STAT = re.compile(
     r'data-stat="(?P<name>[\w-]+)"(?: data-(?:minor|count)="(?P<num>\d+)")?>(?P<text>[^<]*)<'
@@ -167,3 +167,28 @@ def test_chart_js_is_served_to_organisers_only_and_not_on_public_pages(
         assert "chart" not in public.lower() and "dashboard.js" not in public
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 1
+
+
+def test_pledge_conversion_is_fulfilled_over_due(
+    app: Flask, logged_in: FlaskClient, campaign: Campaign
+) -> None:
+    html = logged_in.get("/dashboard/").get_data(as_text=True)
+    assert "pledge-conversion" not in html, "no pledges yet: no figure"
+    today = datetime.now(UTC).date()
+    past, future = today - timedelta(days=3), today + timedelta(days=3)
+    with app.app_context():
+        make_pledge_row(campaign, 700, past, status="fulfilled")
+        make_pledge_row(campaign, 700, future, status="fulfilled")  # paid early: due and met
+        make_pledge_row(campaign, 400, today)  # payday is today: due
+        make_pledge_row(campaign, 400, past, status="lapsed")
+        make_pledge_row(campaign, 400, future)  # not due yet
+        make_pledge_row(campaign, 2000, past, status="cancelled")  # never due
+    # Worked out from the rows above: fulfilled 2; due = 2 fulfilled + today + lapsed.
+    html = logged_in.get("/dashboard/").get_data(as_text=True)
+    assert stat_figures(html)["pledge-conversion"][1] == "2 / 4"
+    assert '<span class="stat-note">50%</span>' in html
+    with app.app_context():
+        c = db.session.get_one(Campaign, campaign.id)
+        yesterday = datetime.combine(today - timedelta(days=1), datetime.min.time(), UTC)
+        assert stats.overview(c, now=yesterday).pledge_conversion == (2, 3)
+        assert stats.pledge_conversion(c, future) == (2, 5)

@@ -113,3 +113,43 @@ def test_unpaid_donation_cannot_be_refunded(
     assert response.status_code == 400
     assert "Only a succeeded payment can be refunded." in response.get_data(as_text=True)
     assert campaign_totals(app) == (0, 0)
+
+
+def test_fee_cover_can_be_refunded_but_raised_drops_by_the_gift_at_most(
+    app: Flask, logged_in: FlaskClient, campaign: Campaign, localstripe: LocalStripe
+) -> None:
+    donation = paid_donation(app, "4.00", cover_fees=True)
+    charge = donation.charge_minor
+    assert (donation.amount_minor, charge) == (400, 427)
+    assert campaign_totals(app) == (400, 1)
+    page = logged_in.get(f"/dashboard/donations/{donation.public_id}").get_data(as_text=True)
+    assert "Amount to refund (GBP), up to £4.27" in page, "Stripe refunds the whole charge"
+    assert 'value="4.27"' in page
+
+    assert refund(logged_in, donation, refund_form(logged_in, donation), "1.00").status_code == 302
+    assert campaign_totals(app) == (300, 1), "a part refund comes out of the gift"
+    too_much = refund(logged_in, donation, refund_form(logged_in, donation), "3.28")
+    assert too_much.status_code == 400
+    assert "between £0.01 and £3.27" in too_much.get_data(as_text=True)
+    assert refund(logged_in, donation, refund_form(logged_in, donation), "3.27").status_code == 302
+    assert campaign_totals(app) == (0, 1), "raised drops by the £4.00 gift, not the £4.27 charge"
+
+    intent = localstripe.client().v1.payment_intents.retrieve(
+        donation.stripe_payment_intent_id or ""
+    )
+    assert intent["latest_charge"]["amount_refunded"] == charge
+    page = logged_in.get(f"/dashboard/donations/{donation.public_id}").get_data(as_text=True)
+    assert "Refund through Stripe" not in page, "nothing left to refund"
+    assert '<dd data-field="refunded">£4.27</dd>' in page
+    assert "<dt>Taken out of the total</dt><dd>£4.00</dd>" in page
+    # Stripe's own events for both refunds, and the charge's total, change nothing.
+    with app.app_context():
+        made = [(r.stripe_refund_id, r.amount_minor) for r in db.session.scalars(sa.select(Refund))]
+    for refund_id, amount in made:
+        obj = re_.refund(donation.stripe_payment_intent_id or "", amount, refund_id=refund_id)
+        body, headers = se.signed(se.event("refund.updated", obj), WEBHOOK_SECRET)
+        assert logged_in.post("/stripe/webhook", data=body, headers=headers).status_code == 200
+    obj = re_.charge(donation.stripe_payment_intent_id or "", charge, amount_refunded=charge)
+    body, headers = se.signed(se.event("charge.refunded", obj), WEBHOOK_SECRET)
+    assert logged_in.post("/stripe/webhook", data=body, headers=headers).status_code == 200
+    assert campaign_totals(app) == (0, 1)

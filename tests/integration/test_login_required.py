@@ -52,6 +52,13 @@ def test_there_is_something_to_protect(app: Flask) -> None:
         "dashboard.settings",
         "dashboard.audit_log",
         "dashboard.chart_js",
+        "dashboard.pledges",
+        "dashboard.pledges_csv",
+        "dashboard.payday_links",
+        "dashboard.link_qr_svg",
+        "dashboard.link_qr_png",
+        "dashboard.outbox",
+        "dashboard.outbox_send",
         "auth.logout",
     ):
         assert expected in endpoints
@@ -85,6 +92,10 @@ def test_every_non_public_route_requires_login(
         "/dashboard/offline",
         "/dashboard/settings",
         "/dashboard/audit",
+        "/dashboard/pledges",
+        "/dashboard/pledges.csv",
+        "/dashboard/links",
+        "/dashboard/outbox",
     ],
 )
 def test_the_same_pages_open_once_logged_in(

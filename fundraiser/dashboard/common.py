@@ -5,22 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Response, abort, stream_with_context
+from flask import Response, stream_with_context
 from flask_login import current_user
 
-from ..models import Campaign, Organiser
+from ..models import Organiser
 from ..models.types import utcnow
-from ..services import audit, campaigns, donation_table, exports
-
-
-def campaign_or_404() -> Campaign:
-    campaign = campaigns.current_campaign()
-    if campaign is None:
-        abort(
-            404,
-            description="There is no campaign yet. Create one with: flask --app wsgi fundraiser demo",
-        )
-    return campaign
+from ..services import audit, donation_table, exports
+from ..views import campaign_or_404 as campaign_or_404
 
 
 def organiser() -> Organiser:

@@ -18,9 +18,10 @@ from ..extensions import csrf
 from ..models import Campaign, Pledge
 from ..money import format_decimal
 from ..public.forms import DonateForm
-from ..public.routes import _campaign_or_404, start_donation_response
+from ..public.routes import start_donation_response
 from ..security import card_testing
 from ..services import campaigns, pledges, tokens
+from ..views import campaign_or_404
 from . import bp
 from .forms import PledgeForm
 
@@ -53,14 +54,14 @@ def pledge_form_factory() -> dict[str, object]:
 
 @bp.get("/pledge")
 def pledge_page() -> ResponseReturnValue:
-    campaign = _campaign_or_404()
+    campaign = campaign_or_404()
     return _pledge_page(campaign, PledgeForm.blank(campaign))
 
 
 @bp.post("/pledge")
 @card_testing.limit_pledges
 def make_pledge() -> ResponseReturnValue:
-    campaign = _campaign_or_404()
+    campaign = campaign_or_404()
     form = PledgeForm(campaign)
     if not form.validate():
         return _pledge_page(campaign, form, 400)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, jsonify, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
 
 from .. import http_cache
 from ..i18n import current_language
@@ -13,6 +13,7 @@ from ..payments.stripe_gateway import PaymentProviderError
 from ..security import card_testing, client_keys
 from ..services import campaigns, donation_intake, donations, fees, snapshots, teams
 from ..services.snapshots import CampaignStamp
+from ..views import NO_CAMPAIGN, campaign_or_404
 from . import bp
 from .forms import DonateForm
 
@@ -20,22 +21,10 @@ OPEN_DONATION = "open_donation"  # the session's latest donation, reused while u
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
-_NO_CAMPAIGN = lazy_gettext(
-    "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"
-)
-
-
-def _campaign_or_404() -> Campaign:
-    campaign = campaigns.current_campaign()
-    if campaign is None:
-        abort(404, description=str(_NO_CAMPAIGN))
-    return campaign
-
-
 def _stamp_or_404() -> CampaignStamp:
     stamp = http_cache.current_stamp()
     if stamp is None:
-        abort(404, description=str(_NO_CAMPAIGN))
+        abort(404, description=str(NO_CAMPAIGN))
     return stamp
 
 
@@ -49,7 +38,7 @@ def campaign_page() -> ResponseReturnValue:
     stamp = _stamp_or_404()
 
     def build() -> tuple[CampaignStamp, bytes]:
-        campaign = snapshots.campaign_of(stamp) or _campaign_or_404()
+        campaign = snapshots.campaign_of(stamp) or campaign_or_404()
         html = render_template(
             "campaign.html",
             campaign=campaign,
@@ -72,7 +61,7 @@ def campaign_page() -> ResponseReturnValue:
 @bp.post("/donate")
 @card_testing.limit_donations
 def donate() -> ResponseReturnValue:
-    return start_donation_response(_campaign_or_404())
+    return start_donation_response(campaign_or_404())
 
 
 def start_donation_response(

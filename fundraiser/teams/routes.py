@@ -9,13 +9,8 @@ from flask_babel import gettext
 from ..models import Campaign, Team
 from ..public.forms import DonateForm
 from ..services import campaigns, teams
+from ..views import campaign_or_404
 from . import bp
-
-
-def current_campaign_or_404() -> Campaign:
-    return campaigns.current_campaign() or abort(
-        404, description=gettext("There is no campaign yet.")
-    )
 
 
 def team_or_404(campaign: Campaign, slug: str) -> Team:
@@ -27,7 +22,7 @@ def team_or_404(campaign: Campaign, slug: str) -> Team:
 @bp.get("/t/<slug>")
 def team_page(slug: str) -> ResponseReturnValue:
     """The campaign page, rallying for one team: its own bar under the shared one."""
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     team = team_or_404(campaign, slug)
     return render_template(
         "campaign.html",
@@ -42,7 +37,7 @@ def team_page(slug: str) -> ResponseReturnValue:
 
 @bp.get("/teams")
 def leaderboard_page() -> ResponseReturnValue:
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     return render_template(
         "teams.html",
         campaign=campaign,
@@ -53,12 +48,12 @@ def leaderboard_page() -> ResponseReturnValue:
 
 @bp.get("/api/teams")
 def leaderboard_json() -> ResponseReturnValue:
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     return jsonify(teams=[s.as_json() for s in teams.leaderboard(campaign)])
 
 
 @bp.get("/api/teams/<slug>/progress")
 def team_progress(slug: str) -> ResponseReturnValue:
     """The team's totals in the shape of /api/progress (target 0: no target of its own)."""
-    team = team_or_404(current_campaign_or_404(), slug)
+    team = team_or_404(campaign_or_404(), slug)
     return jsonify(teams.progress(team).as_json() | {"team": team.name})

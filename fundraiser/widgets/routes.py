@@ -13,7 +13,8 @@ from flask.typing import ResponseReturnValue
 from ..models import Campaign, Team
 from ..money import format_money
 from ..services import campaigns, share_cards, teams
-from ..teams.routes import current_campaign_or_404, team_or_404
+from ..teams.routes import team_or_404
+from ..views import campaign_or_404
 from . import bp
 from .embedding import embeddable
 
@@ -67,13 +68,13 @@ def _embed(campaign: Campaign, team: Team | None) -> str:
 @embeddable
 def embed_progress() -> ResponseReturnValue:
     """The live bar and a donate button, for other sites' <iframe>s. Sets no cookie."""
-    return _embed(current_campaign_or_404(), None)
+    return _embed(campaign_or_404(), None)
 
 
 @bp.get("/embed/t/<slug>")
 @embeddable
 def embed_team(slug: str) -> ResponseReturnValue:
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     return _embed(campaign, team_or_404(campaign, slug))
 
 
@@ -103,7 +104,7 @@ def _badge(label: str, progress: campaigns.Progress, etag: str) -> Response:
 @bp.get("/badge.svg")
 def badge() -> ResponseReturnValue:
     """The campaign's total as an SVG badge for READMEs, emails and forums."""
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     return _badge(
         "raised", campaigns.progress(campaign), f"c{campaign.id}-v{campaign.totals_version}"
     )
@@ -111,7 +112,7 @@ def badge() -> ResponseReturnValue:
 
 @bp.get("/t/<slug>/badge.svg")
 def team_badge(slug: str) -> ResponseReturnValue:
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     team = team_or_404(campaign, slug)
     return _badge(f"{team.name} raised", teams.progress(team), f"t{team.id}-v{team.totals_version}")
 
@@ -156,10 +157,10 @@ def _share_image(campaign: Campaign, team: Team | None) -> Response:
 @bp.get("/share/progress.png")
 def share_image() -> ResponseReturnValue:
     """The campaign's share card (Open Graph / Twitter image) of the current progress."""
-    return _share_image(current_campaign_or_404(), None)
+    return _share_image(campaign_or_404(), None)
 
 
 @bp.get("/t/<slug>/share.png")
 def team_share_image(slug: str) -> ResponseReturnValue:
-    campaign = current_campaign_or_404()
+    campaign = campaign_or_404()
     return _share_image(campaign, team_or_404(campaign, slug))

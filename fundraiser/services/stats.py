@@ -126,7 +126,8 @@ def overview(
         deducted=int(money_out[2]),
         offline=int(offline),
     )
-    result.pledge_conversion = pledge_conversion(campaign, now.date())
+    # Pledges belong to the campaign, not to a team: a team's view shows none.
+    result.pledge_conversion = None if team else pledge_conversion(campaign, now.date())
     result.by_tier = _by_tier(campaign, succeeded)
     result.by_source = _by_source(succeeded, active_offline)
     result.daily = _daily(

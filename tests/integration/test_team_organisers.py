@@ -197,7 +197,25 @@ def test_a_team_organiser_never_sees_another_teams_donor(
 def test_a_team_organisers_overview_is_their_teams(
     app: Flask, ali: FlaskClient, logged_in: FlaskClient, donations: dict, glasgow: Team
 ) -> None:
+    with app.app_context():  # a campaign pledge that is due: not the team's business
+        from fundraiser.models import Pledge
+        from fundraiser.models.types import utcnow
+
+        campaign_id = db.session.get(Team, glasgow.id).campaign_id
+        db.session.add(
+            Pledge(
+                campaign_id=campaign_id,
+                amount_minor=700,
+                currency="gbp",
+                email="pat@example.org",
+                payday=utcnow().date(),
+                remind_at=utcnow(),
+            )
+        )
+        db.session.commit()
     page = ali.get("/dashboard/").get_data(as_text=True)
+    assert 'data-stat="pledge-conversion"' not in page
+    assert 'data-stat="pledge-conversion"' in logged_in.get("/dashboard/").get_data(as_text=True)
     assert "<h1>Glasgow Pride: Test drive</h1>" in page
     assert 'data-stat="raised" data-minor="2700"' in page
     assert 'data-stat="donations" data-count="2"' in page

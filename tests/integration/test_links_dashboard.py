@@ -62,12 +62,12 @@ def test_create_a_link_and_see_it_ready_to_copy(
     ) in html
     assert '<button type="button" class="button-secondary" data-copy="link-glasgow-vigil">' in html
     scripts = re.findall(r"<script[^>]*>", html)
-    assert '<script src="/static/js/copy-link.js" defer>' in scripts
+    assert '<script src="/static/js/copy.js" defer>' in scripts
     assert all("src=" in tag for tag in scripts), "no inline script: the CSP forbids it"
     assert (
         "script-src 'self'" in logged_in.get("/dashboard/links").headers["Content-Security-Policy"]
     )
-    assert logged_in.get("/static/js/copy-link.js").status_code == 200
+    assert logged_in.get("/static/js/copy.js").status_code == 200
 
     entries = audit_entries(app, "link_create")
     assert [(e.actor, e.summary) for e in entries] == [

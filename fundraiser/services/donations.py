@@ -28,6 +28,7 @@ PENDING = "pending"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 FINAL_STATES = frozenset({SUCCEEDED})
+_MAX_ROUNDS = 5  # more than the moves one donation can make (see transition)
 # The transition reason of a decline reported by Stripe (counted by the cool-down).
 DECLINED_REASON = "payment_intent.payment_failed"
 
@@ -81,16 +82,23 @@ def transition(
     Runs in the caller's transaction; the caller commits.
     """
     sources = ALLOWED_SOURCES[to_status]
-    previous = db.session.scalar(sa.select(Donation.status).where(Donation.id == donation_id))
-    if previous not in sources:
-        return None
-    result = db.session.execute(
-        sa.update(Donation)
-        .where(Donation.id == donation_id, Donation.status == previous)
-        .values(status=to_status, updated_at=utcnow(), **(values or {}))
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # another transaction moved it first
+    # The set is conditional on the state just read. If another transaction moved
+    # the row in between, read again: a success after a concurrent failure must
+    # still count. A lost round means another move committed, and a donation
+    # makes only a few moves in its life, so a few rounds always suffice.
+    for _ in range(_MAX_ROUNDS):
+        previous = db.session.scalar(sa.select(Donation.status).where(Donation.id == donation_id))
+        if previous not in sources:
+            return None
+        result = db.session.execute(
+            sa.update(Donation)
+            .where(Donation.id == donation_id, Donation.status == previous)
+            .values(status=to_status, updated_at=utcnow(), **(values or {}))
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            break
+    else:
         return None
     db.session.add(
         DonationTransition(

@@ -131,3 +131,38 @@ def test_success_signal_is_sent_once(app: Flask, app_ctx: None, campaign: Campai
         donations.record_success(intent, event_id="evt_b")
         db.session.commit()
     assert seen == [(donation_id, "evt_a")]
+
+
+def test_a_move_committed_between_read_and_write_does_not_lose_the_success(
+    app: Flask, app_ctx: None, campaign: Campaign
+) -> None:
+    """A failure that lands between the status read and the compare-and-set UPDATE
+    (another delivery, on another connection) must not swallow the success."""
+    from sqlalchemy import event
+
+    donation_id = make_donation(campaign, amount=700)
+    intruded: list[bool] = []
+
+    def concurrent_failure(conn, cursor, statement, parameters, context, executemany):
+        if not intruded and statement.lstrip().upper().startswith("UPDATE DONATION SET STATUS"):
+            intruded.append(True)
+            cursor.execute(f"UPDATE donation SET status = 'failed' WHERE id = {donation_id}")
+
+    event.listen(db.engine, "before_cursor_execute", concurrent_failure)
+    try:
+        outcome = donations.record_success(
+            payment_intent("pi_unit_1", amount=700, donation_id=donation_id), event_id="evt_race"
+        )
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", concurrent_failure)
+    assert intruded, "the hook ran"
+    assert outcome == "counted"
+    assert db.session.get(Donation, donation_id).status == donations.SUCCEEDED
+    assert campaign_totals(app) == (700, 1)
+    moves = db.session.scalars(
+        sa.select(DonationTransition.from_status).where(
+            DonationTransition.donation_id == donation_id
+        )
+    ).all()
+    assert moves == ["failed"], "the log names the state it really left"

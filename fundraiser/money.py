@@ -8,7 +8,6 @@ for people reading a page in their language, `format_money_in(450, "gbp", "ru")
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -45,15 +44,6 @@ _AMOUNT = re.compile(r"^(?P<units>[0-9]{1,9})(?:[.,](?P<minor>[0-9]{1,2}))?$")
 
 class AmountError(ValueError):
     """The text is not an amount of money a person could mean."""
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    minor: int
-    currency: str
-
-    def __str__(self) -> str:
-        return format_money(self.minor, self.currency)
 
 
 def exponent(currency: str) -> int:

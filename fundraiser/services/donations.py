@@ -21,6 +21,7 @@ from ..extensions import db
 from ..models import Campaign, Donation, DonationTransition
 from ..models.types import utcnow
 from ..payments import stripe_gateway
+from . import state
 from .campaigns import bump_totals
 
 CREATED = "created"
@@ -28,7 +29,6 @@ PENDING = "pending"
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 FINAL_STATES = frozenset({SUCCEEDED})
-_MAX_ROUNDS = 5  # more than the moves one donation can make (see transition)
 # The transition reason of a decline reported by Stripe (counted by the cool-down).
 DECLINED_REASON = "payment_intent.payment_failed"
 
@@ -81,24 +81,10 @@ def transition(
     state (already final, or unknown), in which case nothing was written.
     Runs in the caller's transaction; the caller commits.
     """
-    sources = ALLOWED_SOURCES[to_status]
-    # The set is conditional on the state just read. If another transaction moved
-    # the row in between, read again: a success after a concurrent failure must
-    # still count. A lost round means another move committed, and a donation
-    # makes only a few moves in its life, so a few rounds always suffice.
-    for _ in range(_MAX_ROUNDS):
-        previous = db.session.scalar(sa.select(Donation.status).where(Donation.id == donation_id))
-        if previous not in sources:
-            return None
-        result = db.session.execute(
-            sa.update(Donation)
-            .where(Donation.id == donation_id, Donation.status == previous)
-            .values(status=to_status, updated_at=utcnow(), **(values or {}))
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 1:
-            break
-    else:
+    previous = state.move(
+        Donation, donation_id, ALLOWED_SOURCES[to_status], to_status, values or {}
+    )
+    if previous is None:
         return None
     db.session.add(
         DonationTransition(

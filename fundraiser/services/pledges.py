@@ -24,7 +24,7 @@ from ..extensions import db
 from ..i18n.dates import date_long, date_short
 from ..models import Campaign, Donation, Pledge
 from ..models.types import utcnow
-from . import pledge_mail, tokens
+from . import pledge_mail, state, tokens
 from .campaigns import bump_totals
 
 PLEDGED, FULFILLED, CANCELLED, LAPSED = "pledged", "fulfilled", "cancelled", "lapsed"
@@ -122,16 +122,7 @@ def check_payday(campaign: Campaign, payday: date, today: date) -> None:
 
 def _move(pledge_id: int, to_status: str, values: dict[str, Any] | None = None) -> str | None:
     """Compare-and-set a pledge to `to_status`; the state it left, or None (nothing written)."""
-    previous = db.session.scalar(sa.select(Pledge.status).where(Pledge.id == pledge_id))
-    if previous not in ALLOWED_SOURCES[to_status]:
-        return None
-    result = db.session.execute(
-        sa.update(Pledge)
-        .where(Pledge.id == pledge_id, Pledge.status == previous)
-        .values(status=to_status, updated_at=utcnow(), **(values or {}))
-        .execution_options(synchronize_session=False)
-    )
-    return previous if result.rowcount == 1 else None
+    return state.move(Pledge, pledge_id, ALLOWED_SOURCES[to_status], to_status, values or {})
 
 
 def _leave(pledge: Pledge, to_status: str, values: dict[str, Any]) -> str | None:

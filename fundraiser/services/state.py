@@ -1,0 +1,39 @@
+"""One compare-and-set for the state machines (donations, pledges)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models.types import utcnow
+
+# More than the moves one row makes in its life (donations and pledges make a few).
+_MAX_ROUNDS = 5
+
+
+def move(
+    model: Any, row_id: int, sources: Collection[str], to_status: str, values: dict[str, Any]
+) -> str | None:
+    """Set `model` row `row_id` to `to_status` if its state is one of `sources`.
+
+    Returns the state it left, or None (nothing written). The UPDATE is
+    conditional on the state just read; when another transaction moved the row
+    in between, it reads again, so a move the new state still allows is not lost.
+    Runs in the caller's transaction.
+    """
+    for _ in range(_MAX_ROUNDS):
+        previous = db.session.scalar(sa.select(model.status).where(model.id == row_id))
+        if previous not in sources:
+            return None
+        result = db.session.execute(
+            sa.update(model)
+            .where(model.id == row_id, model.status == previous)
+            .values(status=to_status, updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            return str(previous)
+    return None

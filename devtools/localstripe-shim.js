@@ -180,7 +180,17 @@
 
     // handleCardSetup uses `this`, so copying the fake's methods keeps them working.
     return Object.assign({}, fake, {
-      elements: function () { return wrapElements(fake.elements()); },
+      elements: function (options) {
+        // Stripe.js on endive (the API version the server speaks) throws on the
+        // removed option; refusing it here keeps the offline page honest.
+        if (options && Object.prototype.hasOwnProperty.call(options, "paymentMethodTypes")) {
+          throw new Error(
+            "IntegrationError: Invalid value for elements(): paymentMethodTypes is no " +
+            "longer supported; use allowedPaymentMethodTypes instead."
+          );
+        }
+        return wrapElements(fake.elements());
+      },
       confirmPayment: confirmPayment,
     });
   }

@@ -17,6 +17,14 @@ from flask import current_app
 from flask_babel import gettext
 
 SIGNATURE_TOLERANCE_SECONDS = 300
+# The one place the API version is chosen: the version stripe-python 16.1.0 was
+# generated for (stripe/_api_version.py). Every request carries it, the webhook
+# endpoint must be created with it (docs/deploy.md), and the request parameters
+# below are checked against this SDK's typed params (tests/test_stripe_contract.py).
+STRIPE_API_VERSION = "2026-10-28.endive"
+# Card only. Since endive `payment_method_types` is refused with a 400;
+# `allowed_payment_method_types` (dahlia, 2026-07-29) is its replacement.
+CARD_ONLY = ["card"]
 
 
 class PaymentProviderError(Exception):
@@ -44,7 +52,7 @@ def client() -> stripe.StripeClient:
     cached = ext.get("stripe_client")
     if cached is None:
         cfg = current_app.config
-        kwargs: dict[str, Any] = {"max_network_retries": 2}
+        kwargs: dict[str, Any] = {"max_network_retries": 2, "stripe_version": STRIPE_API_VERSION}
         if cfg.get("STRIPE_API_BASE"):
             kwargs["base_addresses"] = {"api": cfg["STRIPE_API_BASE"]}
         cached = stripe.StripeClient(cfg["STRIPE_SECRET_KEY"] or "sk_unset", **kwargs)
@@ -52,15 +60,60 @@ def client() -> stripe.StripeClient:
     return cached
 
 
+def live_mode() -> bool:
+    """True when the configured secret key is a live one (events must then say livemode)."""
+    key = str(current_app.config.get("STRIPE_SECRET_KEY") or "")
+    return key.startswith(("sk_live_", "rk_live_"))
+
+
 def _provider_error(exc: stripe.StripeError) -> PaymentProviderError:
-    current_app.logger.warning("stripe error: %s", exc)
+    """Say in plain words what went wrong: a card refusal, a refused request, or no answer.
+
+    Only the error's class, status and code are logged: Stripe's message may
+    quote what the donor typed.
+    """
+    current_app.logger.warning(
+        "stripe error: %s status=%s code=%s",
+        type(exc).__name__,
+        getattr(exc, "http_status", None),
+        getattr(exc, "code", None),
+    )
+    code = getattr(exc, "code", None)
     if isinstance(exc, stripe.CardError):
         return PaymentProviderError(
-            exc.user_message or gettext("Your card was declined."), code=exc.code
+            exc.user_message or gettext("Your card was declined."), code=code
+        )
+    if isinstance(exc, stripe.InvalidRequestError) and code == "amount_too_small":
+        return PaymentProviderError(
+            gettext(
+                "That amount is below the smallest card payment we can take. Nothing was charged."
+            ),
+            code=code,
+        )
+    if isinstance(exc, (stripe.InvalidRequestError, stripe.IdempotencyError)):
+        # Stripe answered and refused the request: retrying the same one won't help.
+        return PaymentProviderError(
+            gettext(
+                "The payment provider refused this payment request. Nothing was charged; "
+                "please try a different amount or contact the organisers."
+            ),
+            code=code,
+        )
+    if isinstance(exc, (stripe.AuthenticationError, stripe.PermissionError)):
+        return PaymentProviderError(
+            gettext("Card payments are not set up correctly here yet. Nothing was charged."),
+            code=code,
+        )
+    if isinstance(exc, stripe.RateLimitError):
+        return PaymentProviderError(
+            gettext(
+                "The payment provider is busy. Nothing was charged; please try again in a minute."
+            ),
+            code=code,
         )
     return PaymentProviderError(
         gettext("We couldn't reach the payment provider. Nothing was charged; please try again."),
-        code=getattr(exc, "code", None),
+        code=code,
     )
 
 
@@ -73,7 +126,7 @@ def create_payment_intent(
             params={
                 "amount": amount_minor,
                 "currency": currency,
-                "payment_method_types": ["card"],
+                "allowed_payment_method_types": CARD_ONLY,
                 "metadata": metadata,
             },
             options={"idempotency_key": idempotency_key},

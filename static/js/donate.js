@@ -136,7 +136,8 @@
       mode: "payment",
       amount: amount.minor ? chargeFor(amount.minor) : min,
       currency,
-      paymentMethodTypes: ["card"],
+      // Stripe.js on endive: `paymentMethodTypes` throws; this is its replacement.
+      allowedPaymentMethodTypes: ["card"],
     });
     elements.create("payment").mount("#payment-element");
   }

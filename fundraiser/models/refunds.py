@@ -50,6 +50,10 @@ class Dispute(db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3))
     status: Mapped[str] = mapped_column(sa.String(40))
     reason: Mapped[str] = mapped_column(sa.String(60), default="")
+    # What left the balance and has not come back (services.deductions.dispute_withdrawn).
+    withdrawn_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    # Orders this dispute's versions: a delivery with less progress is older and ignored.
+    progress: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -62,7 +66,8 @@ class DonationDeduction(db.Model):
     recomputes the other figures and moves `raised` by the difference, so any
     number of events, in any order, leave the same total.
     `charge_refunded_minor` is the charge's own `amount_refunded` from the
-    newest `charge.refunded` event, for refunds whose own event never came.
+    newest `charge.refunded` event; only the part no refund known by id
+    explains counts, for refunds whose own event never came.
     """
 
     __tablename__ = "donation_deduction"

@@ -35,9 +35,32 @@ _REFUND_RANK = {
     "failed": 3,
     "canceled": 3,
 }
-# Dispute statuses where the money is not (or no longer) taken.
-DISPUTE_NOT_OUT = frozenset({"won", "warning_closed", "prevented", "charge_refunded"})
-DISPUTE_FINAL = frozenset({"won", "lost", "warning_closed", "prevented", "charge_refunded"})
+# Dispute statuses in the order Stripe moves through them. Inquiries
+# (warning_*) withdraw nothing; a lost dispute can still be appealed and won.
+_DISPUTE_RANK = {
+    "warning_needs_response": 1,
+    "warning_under_review": 2,
+    "warning_closed": 3,
+    "needs_response": 4,
+    "under_review": 5,
+    "lost": 6,
+    "appeal_needs_response": 7,
+    "appeal_under_review": 8,
+    "won": 9,
+    "prevented": 9,
+    "charge_refunded": 9,
+}
+# Statuses where no money is out, when the dispute carries no balance transactions.
+DISPUTE_NOT_OUT = frozenset(
+    {
+        "won",
+        "prevented",
+        "charge_refunded",
+        "warning_needs_response",
+        "warning_under_review",
+        "warning_closed",
+    }
+)
 
 
 def _insert_ignore() -> Any:
@@ -89,15 +112,8 @@ def apply_deductions(donation_id: int) -> int:
             DonationDeduction.donation_id == donation_id
         )
     ).one()
-    known = _sum(
-        Refund.amount_minor, Refund.donation_id == donation_id, Refund.status.in_(REFUND_COUNTING)
-    )
-    refunded = min(donation.amount_minor, max(known, row.charge_refunded_minor))
-    disputed = _sum(
-        Dispute.amount_minor,
-        Dispute.donation_id == donation_id,
-        Dispute.status.not_in(DISPUTE_NOT_OUT),
-    )
+    refunded = min(donation.amount_minor, refunded_by_state(donation_id, row.charge_refunded_minor))
+    disputed = _sum(Dispute.withdrawn_minor, Dispute.donation_id == donation_id)
     counted = donation.status == "succeeded"
     deducted = min(donation.amount_minor, refunded + disputed) if counted else 0
     db.session.execute(
@@ -111,6 +127,25 @@ def apply_deductions(donation_id: int) -> int:
         bump_totals(donation.campaign_id, raised=-change)
         signals.donation_deducted.send(db.session.get_one(Donation, donation_id), change=change)
     return change
+
+
+def refunded_by_state(donation_id: int, charge_refunded: int) -> int:
+    """What the donation's refunds have taken, by each refund's current state at Stripe.
+
+    Refunds known by id count while pending or succeeded; a failed or cancelled
+    one gives its money back. The charge's `amount_refunded` (from
+    `charge.refunded`) adds only what no known refund explains, so a refund that
+    later fails is not kept as a high-water mark.
+    """
+    counting = _sum(
+        Refund.amount_minor, Refund.donation_id == donation_id, Refund.status.in_(REFUND_COUNTING)
+    )
+    known = _sum(
+        Refund.amount_minor,
+        Refund.donation_id == donation_id,
+        Refund.stripe_refund_id.is_not(None),
+    )
+    return counting + max(0, charge_refunded - known)
 
 
 def _intent_id(obj: dict[str, Any]) -> str | None:
@@ -233,14 +268,56 @@ def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str
     return _outcome(apply_deductions(donation.id), f"charge refunded {total}")
 
 
+def dispute_withdrawn(obj: dict[str, Any], currency: str) -> int:
+    """What a dispute object says has left the balance and not come back, in minor units.
+
+    Inquiries (warning_*) move nothing. Otherwise the dispute's
+    `balance_transactions` tell it: each withdrawal is negative, each
+    reinstatement (partial ones too) positive. When they are in another
+    (settlement) currency, the withdrawn share is applied to the dispute's
+    amount. With no balance transactions in the object, the status decides.
+    """
+    status, amount = str(obj.get("status") or ""), int(obj.get("amount") or 0)
+    if status.startswith("warning_"):
+        return 0
+    moves = obj.get("balance_transactions")
+    if not isinstance(moves, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("amount"), int) for m in moves
+    ):
+        return 0 if status in DISPUTE_NOT_OUT else amount
+    if not moves:
+        return 0  # nothing has been withdrawn yet
+    net = -sum(int(m["amount"]) for m in moves)
+    if all(str(m.get("currency", "")).lower() == currency for m in moves):
+        return max(0, min(amount, net))
+    withdrawn = -sum(int(m["amount"]) for m in moves if int(m["amount"]) < 0)
+    if withdrawn <= 0:
+        return 0
+    return max(0, min(amount, amount * net // withdrawn))
+
+
+def _dispute_progress(obj: dict[str, Any]) -> int:
+    """Orders a dispute's versions: balance transactions only grow, then statuses move on."""
+    moves = obj.get("balance_transactions")
+    count = len(moves) if isinstance(moves, list) else 0
+    return count * 100 + _DISPUTE_RANK.get(str(obj.get("status") or ""), 0)
+
+
 def record_dispute(obj: dict[str, Any]) -> str:
-    """Record a dispute's latest status by its id and apply it. Returns an outcome."""
+    """Record a dispute's newest version by its id and apply it. Returns an outcome.
+
+    A version with less progress than the one stored (fewer balance
+    transactions, or an earlier status) is older and changes nothing, so any
+    order of deliveries ends the same.
+    """
     dispute_id, status, amount = obj.get("id"), str(obj.get("status") or ""), obj.get("amount")
     if not (isinstance(dispute_id, str) and status and isinstance(amount, int) and amount >= 0):
         return "not a dispute"
     donation = _locked_donation(obj)
     if isinstance(donation, str):
         return donation
+    progress = _dispute_progress(obj)
+    withdrawn = dispute_withdrawn(obj, donation.currency)
     dispute = db.session.scalar(sa.select(Dispute).where(Dispute.stripe_dispute_id == dispute_id))
     if dispute is None:
         dispute = Dispute(
@@ -248,14 +325,17 @@ def record_dispute(obj: dict[str, Any]) -> str:
             stripe_dispute_id=dispute_id,
             amount_minor=amount,
             currency=donation.currency,
-            status=status,
+            status=status[:40],
             reason=str(obj.get("reason") or "")[:60],
+            withdrawn_minor=withdrawn,
+            progress=progress,
         )
         db.session.add(dispute)
-    elif dispute.status not in DISPUTE_FINAL:
-        # A closed dispute stays closed: a late "created" or "updated" cannot reopen it.
-        dispute.status = status
+    elif progress >= dispute.progress:
+        dispute.status = status[:40]
         dispute.amount_minor = amount
+        dispute.withdrawn_minor = withdrawn
+        dispute.progress = progress
     return _outcome(apply_deductions(donation.id), f"dispute {dispute_id} {dispute.status}")
 
 

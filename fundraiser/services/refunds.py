@@ -56,11 +56,10 @@ def money_out(donation: Donation) -> MoneyOut:
         )
     )
     row = db.session.get(DonationDeduction, donation.id)
-    counting = sum(r.amount_minor for r in refunds if r.status in deductions.REFUND_COUNTING)
     requested = sum(r.amount_minor for r in refunds if r.status == "requested")
-    # Refunds made in Stripe's dashboard whose own events never came show only
-    # in the charge's refunded total; the larger figure is the true one.
-    to_card = max(counting, row.charge_refunded_minor if row else 0)
+    # Each known refund by its current state, plus what the charge's refunded
+    # total shows beyond them (refunds made in Stripe whose own events never came).
+    to_card = deductions.refunded_by_state(donation.id, row.charge_refunded_minor if row else 0)
     disputed = row.disputed_minor if row else 0
     taken = to_card + requested + disputed
     refundable = max(0, donation.charge_minor - taken) if donation.status == "succeeded" else 0

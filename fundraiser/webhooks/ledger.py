@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import StripeEvent
 from ..payments.shapes import check_event
+from ..payments.stripe_gateway import live_mode
 
 Handler = Callable[[dict[str, Any]], str]
 HANDLERS: dict[str, Handler] = {}
@@ -33,7 +34,9 @@ def handles(event_type: str) -> Callable[[Handler], Handler]:
 def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     """Apply a verified event once and commit. Returns what happened, for logs.
 
-    Unhandled types change nothing and are not stored. A handler's exception
+    Unhandled types change nothing and are not stored. An event from the other
+    mode (`livemode` true on test keys, or false on live keys) is stored with
+    its outcome and counts nothing, whatever its type. A handler's exception
     (a database error included) rolls back the ledger row with the effect and
     propagates, so the webhook answers 5xx and Stripe's retry is processed afresh.
     Raises MalformedEvent for an envelope that can't be recorded.
@@ -52,7 +55,7 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     try:
         # Flushing the ledger row first takes the write lock before any read.
         db.session.flush()
-        record.outcome = handler(event)[:300]
+        record.outcome = _mode_mismatch(event) or handler(event)[:300]
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -70,3 +73,16 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
 def already_recorded(event_id: str) -> bool:
     """True when the ledger holds `event_id` (read in a fresh transaction)."""
     return db.session.get(StripeEvent, event_id) is not None
+
+
+def _mode_mismatch(event: dict[str, Any]) -> str | None:
+    """Why the event must not count when its `livemode` differs from the key's, else None.
+
+    Events without a `livemode` boolean (very old shapes) are taken as they come.
+    """
+    livemode = event.get("livemode")
+    if not isinstance(livemode, bool) or livemode == live_mode():
+        return None
+    mine = "live" if live_mode() else "test"
+    theirs = "live" if livemode else "test"
+    return f"ignored: a {theirs}-mode event on {mine}-mode keys; nothing counted"

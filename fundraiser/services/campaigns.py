@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Campaign
 from ..money import AmountError, format_money, parse_amount
+from ..payments.minimums import minimum_charge
 from .slugs import first_free, slugify
 
 DEMO_SLUG = "chechnya-evacuations"
@@ -126,6 +127,12 @@ def create_campaign(
         raise CampaignError("The campaign needs a title.")
     if not 0 < min_amount_minor <= max_amount_minor:
         raise CampaignError("The minimum gift must be above zero and not above the maximum.")
+    floor = minimum_charge(currency)
+    if floor is not None and min_amount_minor < floor:
+        raise CampaignError(
+            f"The minimum gift must be at least {format_money(floor, currency)}: "
+            "Stripe refuses smaller card payments in this currency."
+        )
     if any(not min_amount_minor <= t["amount"] <= max_amount_minor for t in tiers or []):
         raise CampaignError("Every tier must lie between the minimum and maximum gift.")
     if deadline is not None and deadline.tzinfo is None:

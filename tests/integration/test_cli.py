@@ -93,6 +93,26 @@ def test_bad_settings_are_refused_without_a_traceback(app: Flask) -> None:
     assert campaigns_in(app) == []
 
 
+def test_a_minimum_below_stripes_smallest_charge_is_refused_plainly(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    refused = runner.invoke(
+        args=["fundraiser", "create-campaign", "--title", "X", "--target", "100", "--min", "0.29"]
+    )
+    assert refused.exit_code in (1, 2)
+    assert "at least £0.30" in refused.output and "Stripe refuses" in refused.output
+    assert campaigns_in(app) == []
+    eur = ["--currency", "eur", "--min", "0.49"]
+    refused = runner.invoke(
+        args=["fundraiser", "create-campaign", "--title", "X", "--target", "9", *eur]
+    )
+    assert "at least €0.50" in refused.output
+    taken = runner.invoke(
+        args=["fundraiser", "create-campaign", "--title", "X", "--target", "100", "--min", "0.30"]
+    )
+    assert taken.exit_code == 0, taken.output
+    assert [c.min_amount_minor for c in campaigns_in(app)] == [30]
+
+
 def test_db_upgrade_brings_a_new_database_to_the_schema(tmp_path: object) -> None:
     from flask_migrate import upgrade
 

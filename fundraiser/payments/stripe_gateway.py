@@ -217,6 +217,11 @@ def list_payment_intents() -> Iterator[dict[str, Any]]:
     return _every_page(client().v1.payment_intents.list, params)
 
 
+def list_disputes(charge_id: str) -> Iterator[dict[str, Any]]:
+    """Every dispute on one charge, with its balance transactions, as dicts. Moves no money."""
+    return _every_page(client().v1.disputes.list, {"limit": 100, "charge": charge_id})
+
+
 def _every_page(list_page: Callable[..., Any], params: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Follow Stripe's `starting_after` paging through a list call, yielding dicts."""
     params = dict(params)

@@ -24,6 +24,7 @@ from ..models import Campaign, Donation, OfflineGift, StripeEvent
 from ..payments import stripe_gateway
 from ..payments.shapes import MalformedEvent
 from ..webhooks.ledger import HANDLERS, process_event
+from . import deductions
 
 _NOTHING_DONE = frozenset({"duplicate", "ignored"})
 
@@ -128,8 +129,14 @@ def our_totals() -> dict[str, Total]:
 
 
 def stripe_totals() -> dict[str, Total]:
-    """Succeeded payments this app started (they carry its metadata), less refunds
-    and less the card-fee cover donors added, which `raised` does not count."""
+    """Stripe's side counted the way `raised` counts, payment by payment.
+
+    For each succeeded payment this app started (it carries its metadata): the
+    gift is what was received less the card-fee cover the donor added; refunds
+    (the charge's `amount_refunded`, in charge money) and what disputes have
+    withdrawn and not reinstated come out of it, never more than the gift,
+    as services.deductions takes them out of `raised`.
+    """
     covers = dict(
         db.session.execute(
             sa.select(Donation.id, Donation.fee_cover_minor).where(Donation.fee_cover_minor > 0)
@@ -140,12 +147,31 @@ def stripe_totals() -> dict[str, Total]:
         metadata = intent.get("metadata") or {}
         if intent.get("status") != "succeeded" or "donation_id" not in metadata:
             continue
-        charge = intent.get("latest_charge")
-        refunded = charge.get("amount_refunded", 0) if isinstance(charge, dict) else 0
-        received = intent.get("amount_received") or intent.get("amount") or 0
+        currency = str(intent.get("currency", "")).lower()
         donation_id = str(metadata["donation_id"])
-        received -= covers.get(int(donation_id), 0) if donation_id.isdigit() else 0
-        key = (str(metadata.get("campaign", "?")), str(intent.get("currency", "")))
-        amounts[key][0] += int(received) - int(refunded or 0)
+        # localstripe leaves out amount_received; real Stripe always has it.
+        received = int(intent.get("amount_received") or intent.get("amount") or 0)
+        gift = received - (covers.get(int(donation_id), 0) if donation_id.isdigit() else 0)
+        out = min(gift, _refunded(intent) + _withdrawn(intent, currency))
+        key = (str(metadata.get("campaign", "?")), currency)
+        amounts[key][0] += gift - out
         amounts[key][1] += 1
     return {slug: Total(currency, a, n) for (slug, currency), (a, n) in amounts.items()}
+
+
+def _refunded(intent: dict[str, Any]) -> int:
+    """The charge's refunded total (failed refunds are no longer in it at Stripe)."""
+    charge = intent.get("latest_charge")
+    refunded = charge.get("amount_refunded", 0) if isinstance(charge, dict) else 0
+    return int(refunded or 0)
+
+
+def _withdrawn(intent: dict[str, Any], currency: str) -> int:
+    """What the charge's disputes hold out of the balance now; asked only of disputed charges."""
+    charge = intent.get("latest_charge")
+    if not (isinstance(charge, dict) and charge.get("disputed") and charge.get("id")):
+        return 0
+    return sum(
+        deductions.dispute_withdrawn(dispute, currency)
+        for dispute in stripe_gateway.list_disputes(str(charge["id"]))
+    )

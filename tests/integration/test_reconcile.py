@@ -128,3 +128,32 @@ def test_fee_cover_and_offline_money_are_not_differences(
     assert stripe_truth(localstripe) == (427, 1)
     assert campaign_totals(app) == (400 + 1250, 1)
     assert "£4.00 from 1 donations | £4.00 from 1 payments  (equal)" in output
+
+
+def test_a_correct_ledger_with_a_refunded_fee_cover_has_nothing_to_fix(
+    app: Flask,
+    client: FlaskClient,
+    campaign: Campaign,
+    localstripe: LocalStripe,
+    live_server: object,
+) -> None:
+    """Refunding the whole charge (gift + cover) takes the gift out of `raised`, no more:
+    Stripe's side, counted the same way, agrees instead of showing the cover twice."""
+    from tests.conftest import wait_until
+
+    localstripe.flush()
+    response = donate_as(client_at(app, "192.0.2.81"), amount="4", cover_fees=True)
+    paid = intent_id(response)
+    pay(localstripe, paid, "pm_card_visa")
+    kept = donate_as(client_at(app, "192.0.2.82"), amount="7")
+    pay(localstripe, intent_id(kept), "pm_card_visa")
+    assert wait_until(lambda: campaign_totals(app) == (1100, 2), timeout=10)
+    refund = localstripe.client().v1.refunds.create(params={"payment_intent": paid, "amount": 427})
+    body, headers = se.signed(se.event("refund.created", refund.to_dict()), WEBHOOK_SECRET)
+    assert client.post("/stripe/webhook", data=body, headers=headers).status_code == 200
+    assert campaign_totals(app) == (700, 2)
+
+    output = reconcile(app)
+    assert "Nothing to fix." in output
+    assert "£7.00 from 2 donations | £7.00 from 2 payments  (equal)" in output
+    assert campaign_totals(app) == (700, 2)

@@ -29,6 +29,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("post", re.compile(r"/v1/refunds"), "RefundCreateParams"),
     ("get", re.compile(r"/v1/charges/[^/]+"), "ChargeRetrieveParams"),
     ("get", re.compile(r"/v1/events"), "EventListParams"),
+    ("get", re.compile(r"/v1/disputes"), "DisputeListParams"),
 ]
 
 

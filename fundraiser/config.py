@@ -26,7 +26,7 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _whole(env: os._Environ[str], name: str, default: int, upper: int) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, upper: int) -> int:
     """A whole number from 0 to `upper` - 1, or RuntimeError naming the setting."""
     text = env.get(name) or str(default)
     if not text.strip().isdigit() or int(text) >= upper:
@@ -34,10 +34,45 @@ def _whole(env: os._Environ[str], name: str, default: int, upper: int) -> int:
     return int(text)
 
 
+# Written by scripts/run_dev.py (`make run`) while its localstripe runs, removed when it stops.
+DEV_STRIPE_FILE = "localstripe.env"
+_DEV_STRIPE_KEYS = frozenset(
+    {
+        "STRIPE_SECRET_KEY",
+        "STRIPE_PUBLISHABLE_KEY",
+        "STRIPE_WEBHOOK_SECRET",
+        "STRIPE_API_BASE",
+        "STRIPE_JS_URL",
+    }
+)
+
+
+def dev_stripe(instance_path: str) -> dict[str, str]:
+    """The Stripe settings of the localstripe `make run` started, if it is running.
+
+    So `flask fundraiser reconcile` (or any command) typed in another terminal
+    reaches that emulator instead of api.stripe.com with no key. Read only in
+    development and only when STRIPE_SECRET_KEY is not set; only STRIPE_* keys.
+    """
+    path = Path(instance_path) / DEV_STRIPE_FILE
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for line in lines:
+        key, sep, value = line.partition("=")
+        if sep and key.strip() in _DEV_STRIPE_KEYS:
+            found[key.strip()] = value.strip()
+    return found
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """Return the settings the environment asks for, with development defaults."""
-    env = os.environ
+    env: Mapping[str, str] = os.environ
     production = env.get("FUNDRAISER_ENV", "development") == "production"
+    if not production and not env.get("STRIPE_SECRET_KEY"):
+        env = {**env, **dev_stripe(instance_path)}
     default_db = "sqlite:///" + str(Path(instance_path) / "fundraiser.sqlite3")
     return {
         "ENV_NAME": "production" if production else "development",

@@ -24,6 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORT", "5000"))
 LOCALSTRIPE_PORT = int(os.environ.get("LOCALSTRIPE_PORT", "8420"))
+# Commands typed in another terminal read this (fundraiser.config.dev_stripe) to
+# reach the same localstripe; it exists only while this run does.
+DEV_STRIPE_FILE = ROOT / "instance" / "localstripe.env"
+_SHARED_KEYS = (
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_API_BASE",
+    "STRIPE_JS_URL",
+)
 # (seconds between runs, flask command) for jobs later issues add.
 SCHEDULE: list[tuple[int, list[str]]] = [
     # Payday reminders (also delivers the outbox), and the outbox alone.
@@ -77,10 +87,22 @@ def start_localstripe(env: dict[str, str]) -> subprocess.Popen[bytes]:
         STRIPE_JS_URL=base + "/js.stripe.com/v3/",
         LOCALSTRIPE_SHIM="1",
     )
+    write_dev_stripe_file(env)
     print(
         f"* Stripe emulator (localstripe) on {base}; webhook registered. Test card: 4242 4242 4242 4242"
     )
+    print(f"* Commands in other terminals reach it through {DEV_STRIPE_FILE.relative_to(ROOT)}")
     return proc
+
+
+def write_dev_stripe_file(env: dict[str, str]) -> None:
+    """Share this run's localstripe settings with commands run beside it (owner-only file)."""
+    DEV_STRIPE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["# Written by scripts/run_dev.py while its localstripe runs; removed on exit."]
+    lines += [f"{key}={env[key]}" for key in _SHARED_KEYS]
+    fd = os.open(DEV_STRIPE_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
 
 
 def run_schedule(env: dict[str, str], stop: threading.Event) -> None:
@@ -148,6 +170,7 @@ def main() -> None:
         # Also on a failed start-up, so no emulator is left holding its port.
         stop.set()
         stop_children(children)
+        DEV_STRIPE_FILE.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

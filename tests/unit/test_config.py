@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from fundraiser import create_app
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_production_names_each_missing_secret(
@@ -58,3 +62,38 @@ def test_development_defaults_need_nothing(
     app = create_app()
     assert app.config["STRIPE_JS_URL"] == "https://js.stripe.com/v3/"
     assert app.config["STRIPE_API_BASE"] == ""
+
+
+def test_commands_beside_make_run_reach_its_localstripe(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """run_dev.py's file is what a command in another terminal reads, with no exports."""
+    import importlib.util
+
+    from fundraiser.config import from_environment
+
+    spec = importlib.util.spec_from_file_location("run_dev", ROOT / "scripts" / "run_dev.py")
+    assert spec is not None and spec.loader is not None
+    run_dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_dev)
+    monkeypatch.setattr(run_dev, "DEV_STRIPE_FILE", tmp_path / "localstripe.env")
+    shared = {
+        "STRIPE_SECRET_KEY": "sk_test_localstripe",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_localstripe",
+        "STRIPE_WEBHOOK_SECRET": "whsec_abc",
+        "STRIPE_API_BASE": "http://127.0.0.1:8420",
+        "STRIPE_JS_URL": "http://127.0.0.1:8420/js.stripe.com/v3/",
+    }
+    run_dev.write_dev_stripe_file({**shared, "SECRET_KEY": "not shared"})
+    assert (tmp_path / "localstripe.env").stat().st_mode & 0o077 == 0
+    for name in [*shared, "FUNDRAISER_ENV"]:
+        monkeypatch.delenv(name, raising=False)
+    config = from_environment(str(tmp_path))
+    assert {k: config[k] for k in shared} == shared
+    assert config["SECRET_KEY"] == "dev-only-not-secret"
+    # Your own key wins, and production never reads the file.
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_mine")
+    assert from_environment(str(tmp_path))["STRIPE_API_BASE"] == ""
+    monkeypatch.delenv("STRIPE_SECRET_KEY")
+    monkeypatch.setenv("FUNDRAISER_ENV", "production")
+    assert from_environment(str(tmp_path))["STRIPE_SECRET_KEY"] == ""

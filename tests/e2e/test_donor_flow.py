@@ -99,3 +99,27 @@ def test_too_small_and_non_numeric_amounts_are_refused(
     assert donate_requests == []
     assert localstripe.intent_count() == 0
     assert campaign_totals(app) == (0, 0)
+
+
+def test_elements_options_are_ones_stripe_js_on_endive_accepts(
+    new_page: OpenPage, campaign: Campaign
+) -> None:
+    """The init script refuses the removed `paymentMethodTypes` as Stripe.js on endive does,
+    so the page (which got its card form) must be using `allowedPaymentMethodTypes`."""
+    page = new_page("/")
+    expect(page.get_by_placeholder("number")).to_be_visible()
+    answers = page.evaluate(
+        """() => {
+            const key = document.querySelector("form[data-publishable-key]").dataset.publishableKey;
+            const tryOptions = (options) => {
+                try { window.Stripe(key).elements(options); return "accepted"; }
+                catch (err) { return String(err.message); }
+            };
+            return [
+                tryOptions({mode: "payment", amount: 400, currency: "gbp", paymentMethodTypes: ["card"]}),
+                tryOptions({mode: "payment", amount: 400, currency: "gbp", allowedPaymentMethodTypes: ["card"]}),
+            ];
+        }"""
+    )
+    assert "paymentMethodTypes is no longer supported" in answers[0]
+    assert answers[1] == "accepted"

@@ -86,13 +86,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
 def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Card-testing limits, proxy trust and embedding (see fundraiser/security/)."""
     return {
-        # Redis makes every worker and machine share one count; memory is per process.
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # One count for the whole deployment: Redis when REDIS_URL is set, else the
+        # app's own database (security/db_limits.py). "memory://" counts per process.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or env.get("REDIS_URL")
+        or "fundraiser-db://",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "fundraiser"),
         # Exact sliding counts: a fixed window lets a burst straddle two windows.
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": False,  # never tell a card tester the limit
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: limit per process
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # store down: limit per process
         "DONATE_LIMITS_PER_ADDRESS": env.get("DONATE_LIMITS_PER_ADDRESS", "10/minute;60/hour"),
         "DONATE_LIMITS_PER_SESSION": env.get("DONATE_LIMITS_PER_SESSION", "5/minute;20/hour"),
         # Each pledge sends an email to the address typed in: keep that from being a spam cannon.

@@ -65,6 +65,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         or "Fundraiser <fundraiser@localhost>",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
+        # An organiser's session unused this long is logged out (auth/routes.py).
+        "ORGANISER_IDLE_MINUTES": _whole(env, "ORGANISER_IDLE_MINUTES", 60, 60 * 24 * 30 + 1),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 STRIPE_JS_DEFAULT = "https://js.stripe.com/v3/"
 _PRODUCTION_SECRETS = (
@@ -17,6 +18,9 @@ _PRODUCTION_SECRETS = (
     "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    # Every outward link (emails, Open Graph, Stripe's return URL, share links,
+    # QR codes) is built from it, never from the Host header (public_urls.py).
+    "PUBLIC_BASE_URL",
 )
 
 
@@ -51,6 +55,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Serves the localstripe browser shim; only the offline run command sets it.
         "LOCALSTRIPE_SHIM": _bool(env.get("LOCALSTRIPE_SHIM")) and not production,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Optional Host allow-list (comma-separated): other hosts get 400 (Flask's TRUSTED_HOSTS).
+        "TRUSTED_HOSTS": [h.strip() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+        or None,
         # Card fees a donor may choose to cover (default: UK standard cards, 1.5% + 20p).
         # The rate is in basis points (150 = 1.5%); the fixed part in minor units.
         "FEE_PERCENT_BPS": _whole(env, "FEE_PERCENT_BPS", 150, 10_000),
@@ -120,3 +127,9 @@ def check_production(config: dict[str, Any]) -> None:
     missing = [name for name in _PRODUCTION_SECRETS if not config.get(name)]
     if missing:
         raise RuntimeError("Refusing to start in production without: " + ", ".join(missing))
+    base = str(config["PUBLIC_BASE_URL"])
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise RuntimeError(
+            f"PUBLIC_BASE_URL must be the site's origin, like https://give.example.org, not {base!r}"
+        )

@@ -18,9 +18,11 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         # Only a proxy we run may say who the client is; without one, a forged
-        # X-Forwarded-For would let a card tester pose as many addresses.
+        # X-Forwarded-For would let a card tester pose as many addresses. Only what
+        # the documented proxy sets (docs/deploy.md: X-Forwarded-For and -Proto) is
+        # trusted: X-Forwarded-Host/-Port/-Prefix from a client are ignored.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0
         )
     headers.register(app)
     card_testing.register(app)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import card_testing, headers
+from . import bodies, card_testing, headers
 
 
 def init_app(app: Flask) -> None:
     """Trust configured proxies, add security headers and the generic refusal."""
+    bodies.init_app(app)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         # Only a proxy we run may say who the client is; without one, a forged

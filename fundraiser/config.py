@@ -62,7 +62,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # The rate is in basis points (150 = 1.5%); the fixed part in minor units.
         "FEE_PERCENT_BPS": _whole(env, "FEE_PERCENT_BPS", 150, 10_000),
         "FEE_FIXED_MINOR": _whole(env, "FEE_FIXED_MINOR", 20, 100_000),
-        # Outgoing mail. With no MAIL_SERVER, mail stays in the outbox and is logged.
+        # Outgoing mail. With no MAIL_SERVER, mail stays in the outbox (never logged in production).
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
@@ -79,7 +79,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "MAX_FORM_PARTS": 100,
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's message (logged) never carries the row's
+        # values, such as a supporter's email.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # How long each process may reuse the campaign's version before asking the
         # database again, for the cached campaign page and /api/progress.
         "STAMP_TTL_SECONDS": float(env.get("STAMP_TTL_SECONDS") or (1 if production else 0)),

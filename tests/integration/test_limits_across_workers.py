@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,8 +20,9 @@ import pytest
 from flask import Flask
 
 from fundraiser.models import Campaign
-from tests.conftest import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
+from tests.conftest import LocalStripe
 from tests.support.attack import intent_ids
+from tests.support.servers import gunicorn
 
 WORKERS = 5
 ATTEMPTS = 40
@@ -36,41 +34,8 @@ _CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 @pytest.fixture
 def five_workers(app: Flask, localstripe: LocalStripe, campaign: Campaign) -> Iterator[str]:
     """`gunicorn -c gunicorn.conf.py wsgi:app` with 5 workers, production settings, no Redis."""
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"REDIS_URL", "RATELIMIT_STORAGE_URI"}
-        and not key.endswith("_LIMITS_PER_ADDRESS")
-    }
-    env.update(
-        FUNDRAISER_ENV="production",
-        SECRET_KEY="test-secret-for-five-workers",
-        DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
-        STRIPE_SECRET_KEY="sk_test_local",
-        STRIPE_PUBLISHABLE_KEY="pk_test_local",
-        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        STRIPE_API_BASE=localstripe.base,
-        STRIPE_JS_URL=localstripe.base + "/js.stripe.com/v3/",
-        PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-        SESSION_COOKIE_SECURE="0",  # plain HTTP here; a real deployment sits behind TLS
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS=str(WORKERS),
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(url + "/api/progress", timeout=60)
+    with gunicorn(app, localstripe, workers=WORKERS) as (url, _env):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _browser() -> urllib.request.OpenerDirector:

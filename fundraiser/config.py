@@ -117,9 +117,20 @@ def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "DECLINES_PER_SESSION": int(env.get("DECLINES_PER_SESSION", "3")),
         # How many reverse proxies set X-Forwarded-For/-Proto; 0 trusts none.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
-        # frame-ancestors for pages marked @embeddable (everything else: 'none').
-        "EMBED_FRAME_ANCESTORS": env.get("EMBED_FRAME_ANCESTORS", "*"),
+        # frame-ancestors for pages marked @embeddable (everything else: 'none'),
+        # e.g. "https://www.example.org https://blog.example.org"; "*" is any site.
+        "EMBED_FRAME_ANCESTORS": _frame_ancestors(env.get("EMBED_FRAME_ANCESTORS") or "*"),
     }
+
+
+def _frame_ancestors(value: str) -> str:
+    """A CSP source list, or RuntimeError: it goes into a header, so no `;`, `,` or controls."""
+    if any(ch in value for ch in ";,") or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise RuntimeError(
+            "EMBED_FRAME_ANCESTORS must be space-separated sources like "
+            f"'https://www.example.org', not {value!r}"
+        )
+    return value.strip()
 
 
 def check_production(config: dict[str, Any]) -> None:

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import bodies, card_testing, headers
@@ -27,3 +28,8 @@ def init_app(app: Flask) -> None:
         )
     headers.register(app)
     card_testing.register(app)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError) -> Response:
+        # A Host outside ALLOWED_HOSTS: no URL can be built for it, so no error page.
+        return Response("That host is not served here.\n", 400, mimetype="text/plain")

@@ -306,6 +306,17 @@ def _verify(organiser: Organiser | None, password: str) -> bool:
     return organiser is not None and organiser.active
 
 
+def log_out_everywhere(email: str) -> Organiser:
+    """End every session of the organiser with `email` (the command line); audit, commit."""
+    organiser = by_email(normalise_email(email))
+    if organiser is None:
+        raise OrganiserError(f"There is no organiser {email}.")
+    end_all_sessions(organiser)
+    audit.record("sessions_ended", f"Every session of {organiser.email} ended")
+    db.session.commit()
+    return organiser
+
+
 def log_out(organiser: Organiser) -> None:
     """End every session of `organiser` (see `end_all_sessions`), audit it, commit."""
     end_all_sessions(organiser)

@@ -122,3 +122,20 @@ def test_an_idle_session_expires(app: Flask, campaign: object, organiser: str) -
     with browser.session_transaction() as session:
         session["organiser_seen_at"] -= idle + 1
     assert browser.get("/dashboard/").status_code == 302
+
+
+def test_the_command_line_logs_an_organiser_out_everywhere(
+    app: Flask, campaign: object, organiser: str
+) -> None:
+    browsers = [app.test_client() for _ in range(2)]
+    for browser in browsers:
+        assert login(browser, organiser, ORGANISER_PASSWORD).status_code == 302
+        assert browser.get("/dashboard/").status_code == 200
+    result = app.test_cli_runner().invoke(args=["fundraiser", "end-organiser-sessions", organiser])
+    assert result.exit_code == 0, result.output
+    for browser in browsers:
+        assert browser.get("/dashboard/").status_code == 302
+    refused = app.test_cli_runner().invoke(
+        args=["fundraiser", "end-organiser-sessions", "nobody@example.org"]
+    )
+    assert refused.exit_code != 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -17,6 +18,12 @@ from tests.support.http import csrf_token
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
 OWNER = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+@pytest.fixture(autouse=True)
+def _slow_clock_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first delay longer than any test takes, so no assertion depends on speed."""
+    monkeypatch.setattr(organisers, "BASE_DELAY", timedelta(minutes=1))
 
 
 def _count(app: Flask, statement: sa.Select[tuple[int]]) -> int:

@@ -2,7 +2,9 @@
 
 `init_app` wires them into an app; the pieces live in their own modules:
 `headers` (CSP, HSTS, framing), `client_keys` (who is asking, hashed),
-`card_testing` (limits on starting payments) and `redirects` (same-site only).
+`card_testing` (limits on starting payments), `db_limits` (their counts in the
+database, one for every worker), `bodies` (400 for bodies the parser cannot
+take) and `redirects` (same-site only).
 """
 
 from __future__ import annotations

@@ -84,6 +84,7 @@ def app_env(database_url: str, webhook_secret: str) -> dict[str, str]:
         STRIPE_PUBLISHABLE_KEY="pk_test_bench",
         STRIPE_WEBHOOK_SECRET=webhook_secret,
         DATABASE_URL=database_url,
+        PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000",
     )
 
 

@@ -45,6 +45,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # The proxy below is loaded only by templates that use it (the dashboard).
     login_manager.init_app(app, add_context_processor=False)
     app.context_processor(lambda: {"current_user": current_user})
+    from .security import db_limits  # noqa: F401  registers the "fundraiser-db://" storage
+
     limiter.init_app(app)
     i18n.init_app(app, str(ROOT / "translations"))
     with app.app_context():

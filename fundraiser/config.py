@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 STRIPE_JS_DEFAULT = "https://js.stripe.com/v3/"
 _PRODUCTION_SECRETS = (
@@ -17,6 +18,9 @@ _PRODUCTION_SECRETS = (
     "STRIPE_SECRET_KEY",
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    # Every outward link (emails, Open Graph, Stripe's return URL, share links,
+    # QR codes) is built from it, never from the Host header (public_urls.py).
+    "PUBLIC_BASE_URL",
 )
 
 
@@ -86,11 +90,14 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Serves the localstripe browser shim; only the offline run command sets it.
         "LOCALSTRIPE_SHIM": _bool(env.get("LOCALSTRIPE_SHIM")) and not production,
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        # Optional Host allow-list (comma-separated): other hosts get 400 (Flask's TRUSTED_HOSTS).
+        "TRUSTED_HOSTS": [h.strip() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+        or None,
         # Card fees a donor may choose to cover (default: UK standard cards, 1.5% + 20p).
         # The rate is in basis points (150 = 1.5%); the fixed part in minor units.
         "FEE_PERCENT_BPS": _whole(env, "FEE_PERCENT_BPS", 150, 10_000),
         "FEE_FIXED_MINOR": _whole(env, "FEE_FIXED_MINOR", 20, 100_000),
-        # Outgoing mail. With no MAIL_SERVER, mail stays in the outbox and is logged.
+        # Outgoing mail. With no MAIL_SERVER, mail stays in the outbox (never logged in production).
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT") or 25),
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
@@ -100,12 +107,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         or "Fundraiser <fundraiser@localhost>",
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
+        # An organiser's session unused this long is logged out (auth/routes.py).
+        "ORGANISER_IDLE_MINUTES": _whole(env, "ORGANISER_IDLE_MINUTES", 60, 60 * 24 * 30 + 1),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "MAX_FORM_PARTS": 100,
         "WTF_CSRF_TIME_LIMIT": None,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's message (logged) never carries the row's
+        # values, such as a supporter's email.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # How long each process may reuse the campaign's version before asking the
         # database again, for the cached campaign page and /api/progress.
         "STAMP_TTL_SECONDS": float(env.get("STAMP_TTL_SECONDS") or (1 if production else 0)),
@@ -121,13 +132,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
 def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """Card-testing limits, proxy trust and embedding (see fundraiser/security/)."""
     return {
-        # Redis makes every worker and machine share one count; memory is per process.
-        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        # One count for the whole deployment: Redis when REDIS_URL is set, else the
+        # app's own database (security/db_limits.py). "memory://" counts per process.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or env.get("REDIS_URL")
+        or "fundraiser-db://",
         "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "fundraiser"),
         # Exact sliding counts: a fixed window lets a burst straddle two windows.
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": False,  # never tell a card tester the limit
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # Redis down: limit per process
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,  # store down: limit per process
         "DONATE_LIMITS_PER_ADDRESS": env.get("DONATE_LIMITS_PER_ADDRESS", "10/minute;60/hour"),
         "DONATE_LIMITS_PER_SESSION": env.get("DONATE_LIMITS_PER_SESSION", "5/minute;20/hour"),
         # Each pledge sends an email to the address typed in: keep that from being a spam cannon.
@@ -138,9 +152,20 @@ def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "DECLINES_PER_SESSION": int(env.get("DECLINES_PER_SESSION", "3")),
         # How many reverse proxies set X-Forwarded-For/-Proto; 0 trusts none.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0") or 0),
-        # frame-ancestors for pages marked @embeddable (everything else: 'none').
-        "EMBED_FRAME_ANCESTORS": env.get("EMBED_FRAME_ANCESTORS", "*"),
+        # frame-ancestors for pages marked @embeddable (everything else: 'none'),
+        # e.g. "https://www.example.org https://blog.example.org"; "*" is any site.
+        "EMBED_FRAME_ANCESTORS": _frame_ancestors(env.get("EMBED_FRAME_ANCESTORS") or "*"),
     }
+
+
+def _frame_ancestors(value: str) -> str:
+    """A CSP source list, or RuntimeError: it goes into a header, so no `;`, `,` or controls."""
+    if any(ch in value for ch in ";,") or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise RuntimeError(
+            "EMBED_FRAME_ANCESTORS must be space-separated sources like "
+            f"'https://www.example.org', not {value!r}"
+        )
+    return value.strip()
 
 
 def check_production(config: dict[str, Any]) -> None:
@@ -150,3 +175,9 @@ def check_production(config: dict[str, Any]) -> None:
     missing = [name for name in _PRODUCTION_SECRETS if not config.get(name)]
     if missing:
         raise RuntimeError("Refusing to start in production without: " + ", ".join(missing))
+    base = str(config["PUBLIC_BASE_URL"])
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise RuntimeError(
+            f"PUBLIC_BASE_URL must be the site's origin, like https://give.example.org, not {base!r}"
+        )

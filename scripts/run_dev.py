@@ -46,6 +46,30 @@ SCHEDULE: list[tuple[int, list[str]]] = [
 ]
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+# The app's development fallback (fundraiser/config.py): public, so it proves nothing.
+DEV_SECRET = "dev-only-not-secret"
+MIN_SECRET_LENGTH = 32
+
+
+def check_bind(host: str, env: dict[str, str]) -> None:
+    """Refuse (SystemExit naming SECRET_KEY) to listen beyond this machine without a real key.
+
+    With the public fallback key anyone who can reach the server can sign an
+    organiser session cookie, so only loopback may go without one.
+    """
+    if host in LOOPBACK or host.startswith("127."):
+        return
+    secret = env.get("SECRET_KEY") or ""
+    if secret == DEV_SECRET or len(secret) < MIN_SECRET_LENGTH:
+        raise SystemExit(
+            f"Refusing to listen on HOST={host} without a real SECRET_KEY: anyone who can reach "
+            "it could forge an organiser login. Set SECRET_KEY to a long random value, e.g. "
+            "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or leave HOST unset (127.0.0.1)."
+        )
+
+
 def flask(*args: str, env: dict[str, str]) -> None:
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env, check=True
@@ -153,6 +177,7 @@ def serve(
 
 def main() -> None:
     env = dict(os.environ)
+    check_bind(HOST, env)
     # Links in emails (payday links) point at this server.
     env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}:{PORT}")
     children: list[subprocess.Popen[bytes]] = []

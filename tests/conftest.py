@@ -149,7 +149,11 @@ def _clean_database(request: pytest.FixtureRequest) -> None:
 def _reset_rate_limits(request: pytest.FixtureRequest) -> None:
     """Each test starts with no requests counted against the card-testing limits."""
     if "app" in request.fixturenames:
-        limiter.reset()
+        app: Flask = request.getfixturevalue("app")
+        # In an app context: an app built since (create_app binds the one limiter)
+        # may count in the database (security/db_limits.py).
+        with app.app_context():
+            limiter.reset()
 
 
 @pytest.fixture

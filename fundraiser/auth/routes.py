@@ -1,8 +1,10 @@
-"""GET/POST /login and POST /logout."""
+"""GET/POST /login and POST /logout; sessions that end and expire when idle."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -11,18 +13,41 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import login_manager
 from ..models import Organiser
+from ..security import client_keys
 from ..security.redirects import safe_target
 from ..services import organisers
-from . import bp
+from . import bp, devices
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see the dashboard."
 login_manager.login_message_category = "info"
 
 
+# When this session last asked for a page (Unix seconds), for the idle expiry.
+SEEN_FIELD = "organiser_seen_at"
+
+
 @login_manager.user_loader
 def load_organiser(user_id: str) -> Organiser | None:
-    return organisers.load(user_id)
+    """The logged-in organiser, unless the session was ended or has been idle too long.
+
+    Checked on every request that looks at the login: `organisers.load` refuses a
+    cookie whose session version was bumped (logout, password change), and a
+    session unused for ORGANISER_IDLE_MINUTES is cleared.
+    """
+    now = int(time.time())
+    seen = session.get(SEEN_FIELD)
+    idle = int(current_app.config["ORGANISER_IDLE_MINUTES"]) * 60
+    if not isinstance(seen, int) or now - seen > idle:
+        session.clear()
+        return None
+    organiser = organisers.load(user_id)
+    if organiser is None:
+        session.clear()
+        return None
+    if now - seen >= 30:  # rewrite the cookie at most twice a minute
+        session[SEEN_FIELD] = now
+    return organiser
 
 
 class LoginForm(FlaskForm):
@@ -46,11 +71,15 @@ def login() -> ResponseReturnValue:
         form.form_errors.append("Enter your email and password.")
         return render_template("dashboard/login.html", form=form), 400
     result = organisers.authenticate(
-        form.email.data or "", form.password.data or "", request.remote_addr or "unknown"
+        form.email.data or "",
+        form.password.data or "",
+        client_keys.client_address(),
+        known_device=devices.known_organiser_id(),
     )
     if result.throttled:
         form.form_errors.append(
-            "Too many failed attempts. Wait 15 minutes and try again, or ask another organiser."
+            f"Too many failed attempts. Wait {result.retry_after} seconds and try again."
+            " A browser you have logged in with before is not held up."
         )
         return render_template("dashboard/login.html", form=form), 429
     if not result.ok or result.organiser is None:
@@ -60,15 +89,20 @@ def login() -> ResponseReturnValue:
     # A fresh session at login: nothing from before (CSRF token included) survives.
     session.clear()
     login_user(result.organiser)
+    session[SEEN_FIELD] = int(time.time())
     flash("Welcome back.", "info")
-    return redirect(target)
+    response = redirect(target)
+    devices.remember(response, result.organiser.id)
+    return response
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
-    organisers.log_logout(current_user._get_current_object())  # type: ignore[attr-defined]
+    # Ends every copy of this session, and the organiser's other sessions too:
+    # a cookie copied before logout opens nothing afterwards.
+    organisers.log_out(current_user._get_current_object())  # type: ignore[attr-defined]
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash("You are logged out everywhere.", "info")
     return redirect(url_for("auth.login"))

@@ -75,3 +75,14 @@ def set_organiser_password(email: str, password_stdin: bool) -> None:
     """Give an organiser a new password; their open sessions end."""
     organiser = _run(organisers.set_password, email, password_stdin)
     click.echo(f"New password set for {organiser.email}; their other sessions are logged out.")
+
+
+@bp.cli.command("end-organiser-sessions")
+@click.argument("email")
+def end_organiser_sessions(email: str) -> None:
+    """Log an organiser out everywhere (a lost laptop, a copied cookie); audited."""
+    try:
+        organiser = organisers.log_out_everywhere(email)
+    except organisers.OrganiserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Every session of {organiser.email} has ended.")

@@ -2,7 +2,7 @@
 
 For the campaign and each team: an `<iframe>` of the widget (/embed/progress,
 /embed/t/<slug>) and an `<img>` of the badge (/badge.svg, /t/<slug>/badge.svg),
-with absolute URLs (PUBLIC_BASE_URL, else the host asked), and a live preview.
+with absolute URLs (PUBLIC_BASE_URL: fundraiser/public_urls.py), and a live preview.
 The copy buttons are static/js/copy.js (no inline script).
 """
 

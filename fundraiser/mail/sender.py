@@ -7,8 +7,9 @@ holder of the claim. A sender that dies mid-send leaves a lease that expires,
 and the message is tried again (SMTP cannot be exactly-once; the stable
 Message-ID lets mail clients drop such a repeat).
 
-With no MAIL_SERVER configured, messages stay queued and each is printed to
-the log once, so a developer can follow the links in them.
+With no MAIL_SERVER configured, messages stay queued. In production each is
+noted in the log once by number only (no address, no links); in development
+its subject and text are printed once, with tokens redacted (ops/redaction.py).
 """
 
 from __future__ import annotations
@@ -112,13 +113,14 @@ def _deliver_claimed(
     try:
         transport.send(message)
     except PermanentFailure as exc:
-        current_app.logger.warning("outbox %s to %s failed: %s", row.id, row.to_address, exc)
+        # The exception's text may quote the address (SMTPRecipientsRefused): log its kind.
+        current_app.logger.warning("outbox %s failed: %s", row.id, type(exc).__name__)
         suppress(row.to_address, BOUNCED, str(exc))
         _finish(row.id, token, status=FAILED, last_error=str(exc)[:500])
         report.failed += 1
         return True
     except TemporaryFailure as exc:
-        current_app.logger.warning("outbox %s deferred: %s", row.id, exc)
+        current_app.logger.warning("outbox %s deferred: %s", row.id, type(exc).__name__)
         give_up = row.attempts >= MAX_ATTEMPTS
         _finish(
             row.id,
@@ -160,14 +162,18 @@ def _log_unsent(
         row = db.session.get(OutboxMessage, message_id)
         if row is None:
             continue
-        current_app.logger.info(
-            "MAIL_SERVER is not set; this email stays in the outbox (#%s):\n"
-            "To: %s\nSubject: %s\n\n%s",
-            row.id,
-            row.to_address,
-            row.subject,
-            row.body_text,
-        )
+        if current_app.config.get("ENV_NAME") == "production":
+            # A supporter's address and their pay and cancel links never reach a log:
+            # the message waits in the outbox (dashboard: Outbox) until MAIL_SERVER is set.
+            current_app.logger.info("MAIL_SERVER is not set; email #%s stays in the outbox", row.id)
+        else:
+            # Development: print it (links redacted by ops/redaction.py) so the shape is visible.
+            current_app.logger.info(
+                "MAIL_SERVER is not set; this email stays in the outbox (#%s):\nSubject: %s\n\n%s",
+                row.id,
+                row.subject,
+                row.body_text,
+            )
         report.logged += 1
     return report
 

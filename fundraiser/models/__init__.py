@@ -8,6 +8,7 @@ from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage
 from .pledge import Pledge, SourceLink
 from .privacy import Erasure
+from .rate_limit import RateLimitHit, RateLimitKey
 from .refunds import Dispute, DonationDeduction, Refund
 from .team import Team
 
@@ -25,6 +26,8 @@ __all__ = [
     "Organiser",
     "OutboxMessage",
     "Pledge",
+    "RateLimitHit",
+    "RateLimitKey",
     "Refund",
     "SourceLink",
     "StripeEvent",

@@ -3,7 +3,8 @@
 A request id comes from the proxy's `X-Request-ID` when it is sane (letters,
 digits and `._:-`, at most 128 characters), else a new random one; either way
 it is echoed in the response and stamped on every log line of the request.
-Donors' IP addresses and query strings are not logged: the reverse proxy's own
+Donors' IP addresses and query strings are not logged, tokens in paths are
+redacted, and every line passes through ops/redaction.py: the reverse proxy's own
 log has what abuse handling needs, and this one can be shared more freely.
 """
 
@@ -19,6 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+
+from . import redaction
 
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -85,7 +88,7 @@ def _finish(response: Response) -> Response:
         {
             "request_id": request_id,
             "method": request.method,
-            "path": request.path,
+            "path": redaction.redact(request.path),  # no pay/cancel token in the log
             "endpoint": request.endpoint,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
@@ -105,6 +108,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") == "json":
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())
+    redaction.install(logging.getLogger(), access_log, app.logger)
     # First in, last out: the id exists before any other hook runs (a rate limit's
     # refusal is logged with it), and the log line sees the final response.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)

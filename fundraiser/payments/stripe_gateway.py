@@ -252,7 +252,13 @@ def verify_event(payload: bytes, signature_header: str | None) -> dict[str, Any]
             text, signature_header, secret, tolerance=SIGNATURE_TOLERANCE_SECONDS
         )
         event = json.loads(text)
-    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+    # RecursionError: JSON nested thousands deep is a bad request, not a crash.
+    except (
+        stripe.SignatureVerificationError,
+        UnicodeDecodeError,
+        ValueError,
+        RecursionError,
+    ) as exc:
         raise SignatureError(str(exc)) from exc
     if not isinstance(event, dict) or not isinstance(event.get("id"), str):
         raise SignatureError("not an event")

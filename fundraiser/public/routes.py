@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, render_template, request, session, url_for
+from flask import abort, current_app, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
@@ -10,6 +10,7 @@ from .. import http_cache
 from ..i18n import current_language
 from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
+from ..public_urls import public_url
 from ..security import card_testing, client_keys
 from ..services import campaigns, donation_intake, donations, fees, snapshots, teams
 from ..services.snapshots import CampaignStamp
@@ -107,7 +108,7 @@ def start_donation_response(
     except PaymentProviderError as exc:
         return jsonify(error=exc.message), 502
     session[OPEN_DONATION] = started.donation.public_id
-    thanks = url_for("public.thanks", public_id=started.donation.public_id, _external=True)
+    thanks = public_url("public.thanks", public_id=started.donation.public_id)
     return jsonify(
         client_secret=started.client_secret,
         donation=started.donation.public_id,

@@ -1,21 +1,26 @@
 """Organiser accounts: creating them, passwords, and logging in with throttling.
 
 Passwords are hashed with argon2id. Failed logins are stored in the database
-(hashed keys, one row each) so every worker and machine sees the same count:
-too many for one account, or from one address, within the window and further
-attempts are refused before any password is checked.
+(keyed hashes, one row each) so every worker and machine sees the same count.
+Past a few free failures, each one makes the next try for that account, or
+from that address, wait longer (1 s doubling, at most MAX_DELAY); there is no
+lock-out, and a browser the owner logged in with before skips the wait.
+Sessions end for good through `end_all_sessions`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 
 from ..extensions import db
 from ..models import LoginFailure, Organiser, Team
@@ -24,9 +29,12 @@ from . import audit
 from .scope import require_whole_campaign
 
 MIN_PASSWORD_LENGTH = 10
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+# Failures are remembered this long; within it, those past the free ones add delays.
+WINDOW = timedelta(hours=1)
+FREE_FAILURES_PER_ACCOUNT = 5
+FREE_FAILURES_PER_ADDRESS = 20
+BASE_DELAY = timedelta(seconds=1)
+MAX_DELAY = timedelta(minutes=5)
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
 # Verified against for unknown emails so that a miss costs the same time as a hit.
@@ -39,8 +47,14 @@ class OrganiserError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LoginResult:
+    """Who logged in (None: nobody); `retry_after` seconds when the try was held back."""
+
     organiser: Organiser | None
-    throttled: bool = False
+    retry_after: int | None = None
+
+    @property
+    def throttled(self) -> bool:
+        return self.retry_after is not None
 
     @property
     def ok(self) -> bool:
@@ -97,7 +111,7 @@ def set_password(email: str, password: str) -> Organiser:
     if organiser is None:
         raise OrganiserError(f"There is no organiser {email}.")
     organiser.password_hash = _hasher.hash(password)
-    organiser.session_version += 1
+    end_all_sessions(organiser)
     audit.record("password_changed", f"Password of {organiser.email} changed")
     db.session.commit()
     return organiser
@@ -149,7 +163,7 @@ def listing() -> list[Organiser]:
 
 
 def load(user_id: str) -> Organiser | None:
-    """The organiser a login cookie names, if that session is still valid."""
+    """The organiser a login cookie names, if that session has not been ended."""
     raw_id, _, version = user_id.partition(":")
     if not (raw_id.isdigit() and version.isdigit()):
         return None
@@ -159,50 +173,93 @@ def load(user_id: str) -> Organiser | None:
     return organiser
 
 
+def end_all_sessions(organiser: Organiser) -> None:
+    """End every session this organiser has, on every device, copies included; no commit.
+
+    Bumps `session_version`, which every login cookie carries and `load` checks
+    on each request: a cookie copied before this call opens nothing afterwards.
+    Call it at logout, after a password change or reset, and on deactivation.
+    """
+    organiser.session_version = (organiser.session_version or 0) + 1
+
+
 def _key(kind: str, value: str) -> str:
-    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
+    # Keyed: an unkeyed hash of an email is reversed by hashing a list of emails.
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"login-{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def _failures(scope: str, key: str, since: datetime) -> int:
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(LoginFailure)
-            .where(
-                LoginFailure.scope == scope,
-                LoginFailure.key == key,
-                LoginFailure.created_at >= since,
-            )
+@dataclass(frozen=True, slots=True)
+class _Failures:
+    count: int
+    last: datetime | None
+
+
+def _failures(scope: str, key: str, since: datetime) -> _Failures:
+    count, last = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(LoginFailure.created_at)).where(
+            LoginFailure.scope == scope,
+            LoginFailure.key == key,
+            LoginFailure.created_at >= since,
         )
-        or 0
-    )
+    ).one()
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return _Failures(int(count or 0), last)
 
 
-def is_throttled(email: str, address: str, now: datetime | None = None) -> bool:
-    """Whether logins for this email or from this address are paused for now."""
-    since = (now or utcnow()) - WINDOW
-    account_key = _key("account", email.strip().lower())
-    return (
-        _failures("account", account_key, since) >= MAX_FAILURES_PER_ACCOUNT
-        or _failures("address", _key("address", address), since) >= MAX_FAILURES_PER_ADDRESS
-    )
+def delay_after(failures: int, free: int) -> timedelta:
+    """How long to wait after the last failure, once `failures` have been counted.
+
+    None for the first `free`; then 1 s, doubling with each further failure, never
+    more than MAX_DELAY: an attacker is slowed, the owner is never locked out for long.
+    """
+    if failures < free:
+        return timedelta(0)
+    return min(BASE_DELAY * (2 ** min(failures - free, 20)), MAX_DELAY)
 
 
-def authenticate(email: str, password: str, address: str) -> LoginResult:
+def wait_needed(email: str, address: str, now: datetime | None = None) -> timedelta:
+    """How long logins for this email from this address must still wait (0: go ahead)."""
+    now = now or utcnow()
+    since = now - WINDOW
+    waits = [timedelta(0)]
+    for scope, key, free in (
+        ("account", _key("account", email.strip().lower()), FREE_FAILURES_PER_ACCOUNT),
+        ("address", _key("address", address), FREE_FAILURES_PER_ADDRESS),
+    ):
+        seen = _failures(scope, key, since)
+        if seen.last is not None:
+            waits.append(seen.last + delay_after(seen.count, free) - now)
+    return max(waits)
+
+
+def authenticate(
+    email: str,
+    password: str,
+    address: str,
+    *,
+    known_device: int | None = None,
+    now: datetime | None = None,
+) -> LoginResult:
     """Check a login attempt, record its outcome, commit, and say who it is.
 
-    Throttled attempts check no password. Failures are audited against the
-    account when it exists; the typed text is never stored.
+    Failures slow further tries for that account and from that address with
+    growing delays (`delay_after`); an attempt inside a delay is refused
+    without checking the password and is not recorded. `known_device` is the
+    organiser id from a device cookie this browser got at an earlier login:
+    for that account it skips the delays, so guessing elsewhere never keeps
+    the owner out. One `login_throttled` audit row is written per delay
+    window, when a failure starts it; the typed text is never stored.
     """
-    now = utcnow()
+    now = now or utcnow()
     email = email.strip().lower()[:254]
     organiser = by_email(email) if email else None
-    if is_throttled(email, address, now):
-        audit.record(
-            "login_throttled", "Login refused: too many failed attempts", organiser=organiser
-        )
-        db.session.commit()
-        return LoginResult(None, throttled=True)
+    trusted = organiser is not None and known_device == organiser.id
+    if not trusted:
+        wait = wait_needed(email, address, now)
+        if wait > timedelta(0):
+            return LoginResult(None, retry_after=max(1, math.ceil(wait.total_seconds())))
     if _verify(organiser, password):
         assert organiser is not None
         if _hasher.check_needs_rehash(organiser.password_hash):
@@ -223,9 +280,17 @@ def authenticate(email: str, password: str, address: str) -> LoginResult:
             LoginFailure(scope="address", key=_key("address", address), created_at=now),
         ]
     )
+    db.session.flush()
     if organiser is not None:
         audit.record(
             "login_failed", "Failed login to this account: wrong password", organiser=organiser
+        )
+    wait = wait_needed(email, address, now)
+    if wait > timedelta(0):
+        audit.record(
+            "login_throttled",
+            f"Logins slowed: the next try must wait {math.ceil(wait.total_seconds())} s",
+            organiser=organiser,
         )
     db.session.commit()
     return LoginResult(None)
@@ -241,6 +306,19 @@ def _verify(organiser: Organiser | None, password: str) -> bool:
     return organiser is not None and organiser.active
 
 
-def log_logout(organiser: Organiser) -> None:
-    audit.record("logout", "Logged out", organiser=organiser)
+def log_out_everywhere(email: str) -> Organiser:
+    """End every session of the organiser with `email` (the command line); audit, commit."""
+    organiser = by_email(normalise_email(email))
+    if organiser is None:
+        raise OrganiserError(f"There is no organiser {email}.")
+    end_all_sessions(organiser)
+    audit.record("sessions_ended", f"Every session of {organiser.email} ended")
+    db.session.commit()
+    return organiser
+
+
+def log_out(organiser: Organiser) -> None:
+    """End every session of `organiser` (see `end_all_sessions`), audit it, commit."""
+    end_all_sessions(organiser)
+    audit.record("logout", "Logged out (every session ended)", organiser=organiser)
     db.session.commit()

@@ -10,29 +10,39 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, make_response
+from flask import Response, current_app, make_response
 
 from ..security.headers import EMBEDDABLE_ATTR
 from ..security.headers import embeddable as mark_embeddable
 
-# Any site may frame the widget, including a page opened from disk (file:),
-# which `*` alone does not match. The rest keeps the page to its own files.
-EMBED_CSP = (
+# The rest of the policy keeps the page to its own files.
+_EMBED_BASE = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors * file:"
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors "
 )
 
 
+def embed_csp(ancestors: str | None = None) -> str:
+    """The embed page's policy, framable by EMBED_FRAME_ANCESTORS (default: any site).
+
+    The default `*` also allows a page opened from disk (file:), which `*`
+    alone does not match; any other value is used as written.
+    """
+    if ancestors is None:
+        ancestors = str(current_app.config.get("EMBED_FRAME_ANCESTORS") or "*")
+    return _EMBED_BASE + ("* file:" if ancestors.strip() == "*" else ancestors.strip())
+
+
 def embeddable(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Mark `view` as meant for framing on any site, and give its answers the
-    embed page's own Content-Security-Policy (which allows any ancestor).
+    """Mark `view` as meant for framing on other sites, and give its answers the
+    embed page's own Content-Security-Policy (ancestors: EMBED_FRAME_ANCESTORS).
     """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         response = make_response(view(*args, **kwargs))
         setattr(response, EMBEDDABLE_ATTR, True)
-        response.headers["Content-Security-Policy"] = EMBED_CSP
+        response.headers["Content-Security-Policy"] = embed_csp()
         return response
 
     return mark_embeddable(wrapper)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, current_app, make_response, render_template, request, url_for
+from flask import Response, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..models import Campaign, Team
 from ..money import format_money
+from ..public_urls import public_url
 from ..services import campaigns, share_cards, teams
 from ..teams.routes import team_or_404
 from ..views import campaign_or_404
@@ -21,15 +22,8 @@ from .embedding import embeddable
 BADGE_FONT_SIZE = 11
 
 
-@bp.app_template_global()
-def public_url(endpoint: str, **values: object) -> str:
-    """An absolute URL for links and cards seen elsewhere: PUBLIC_BASE_URL if set,
-    else the host this request came to.
-    """
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+# Links and cards seen elsewhere (templates call it too): see fundraiser/public_urls.py.
+bp.add_app_template_global(public_url, "public_url")
 
 
 @bp.app_template_global()

@@ -112,6 +112,7 @@ def servers(pg_url: str, localstripe: LocalStripe) -> Iterator[tuple[Server, Ser
         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
         STRIPE_API_BASE=localstripe.base,
         METRICS_TOKEN=METRICS_TOKEN,
+        PUBLIC_BASE_URL="http://127.0.0.1",  # production requires one; links are not followed here
         # The card-testing limit, shared through Redis (test_a_rate_limit_is_shared...).
         REDIS_URL=REDIS_URL,
         RATELIMIT_KEY_PREFIX=LIMIT_PREFIX,

@@ -212,5 +212,8 @@ def test_public_url_prefers_the_configured_base(app: Flask, public_base: str) ->
     with app.test_request_context("/", base_url="http://internal:8000"):
         assert widget_routes.public_url("teams.leaderboard_page") == f"{public_base}/teams"
     app.config["PUBLIC_BASE_URL"] = ""
+    # Development without PUBLIC_BASE_URL: a loopback host is kept, any other is not.
     with app.test_request_context("/", base_url="http://internal:8000"):
-        assert widget_routes.public_url("teams.leaderboard_page") == "http://internal:8000/teams"
+        assert widget_routes.public_url("teams.leaderboard_page") == "http://127.0.0.1:5000/teams"
+    with app.test_request_context("/", base_url="http://localhost:8000"):
+        assert widget_routes.public_url("teams.leaderboard_page") == "http://localhost:8000/teams"

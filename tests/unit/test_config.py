@@ -42,7 +42,9 @@ def test_production_starts_with_its_secrets(
         "STRIPE_WEBHOOK_SECRET",
     ):
         monkeypatch.setenv(name, "set")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://give.example.org/")
     app = create_app()
+    assert app.config["PUBLIC_BASE_URL"] == "https://give.example.org"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["LOCALSTRIPE_SHIM"] is False
 
@@ -97,3 +99,18 @@ def test_commands_beside_make_run_reach_its_localstripe(
     monkeypatch.delenv("STRIPE_SECRET_KEY")
     monkeypatch.setenv("FUNDRAISER_ENV", "production")
     assert from_environment(str(tmp_path))["STRIPE_SECRET_KEY"] == ""
+
+
+@pytest.mark.parametrize("base", ["", "give.example.org", "https://give.example.org/drive"])
+def test_production_needs_a_public_base_url(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, base: str
+) -> None:
+    """No outward link may come from the Host header, so production names the setting."""
+    monkeypatch.setenv("FUNDRAISER_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
+    for name in ("SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY"):
+        monkeypatch.setenv(name, "set")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "set")
+    monkeypatch.setenv("PUBLIC_BASE_URL", base)
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app()

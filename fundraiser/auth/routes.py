@@ -12,8 +12,9 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import login_manager
 from ..models import Organiser
 from ..security.redirects import safe_target
-from ..services import organisers
+from ..services import organisers, two_factor
 from . import bp
+from . import two_factor as second_step
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see the dashboard."
@@ -57,6 +58,8 @@ def login() -> ResponseReturnValue:
         form.form_errors.append("That email and password don't match an organiser.")
         return render_template("dashboard/login.html", form=form), 401
     target = _safe_next(request.args.get("next"))
+    if two_factor.is_enabled(result.organiser):
+        return second_step.begin(result.organiser, target)  # asks for the code first
     # A fresh session at login: nothing from before (CSRF token included) survives.
     session.clear()
     login_user(result.organiser)

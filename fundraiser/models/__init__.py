@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
 from .donation import Donation, DonationTransition
 from .ledger import StripeEvent
@@ -12,6 +13,7 @@ from .refunds import Dispute, DonationDeduction, Refund
 from .team import Team
 
 __all__ = [
+    "AccountLink",
     "AuditEntry",
     "Campaign",
     "Dispute",
@@ -20,13 +22,16 @@ __all__ = [
     "DonationTransition",
     "EmailSuppression",
     "Erasure",
+    "LinkPurpose",
     "LoginFailure",
     "OfflineGift",
     "Organiser",
     "OutboxMessage",
     "Pledge",
+    "RecoveryCode",
     "Refund",
     "SourceLink",
     "StripeEvent",
     "Team",
+    "TwoFactor",
 ]

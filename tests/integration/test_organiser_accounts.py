@@ -333,3 +333,23 @@ def test_command_line_equivalents(
     assert on.exit_code == 0, on.output
     assert login(app.test_client(), "sam@example.org", ORGANISER_PASSWORD).status_code == 302
     assert "command line" in audit_text(app)
+
+
+def test_bad_input_on_the_public_account_pages_is_a_clear_4xx(
+    app: Flask, organiser: str, campaign: Campaign
+) -> None:
+    client = app.test_client()
+    assert client.get("/invite/" + "a" * 401).status_code == 404
+    assert client.get("/invite/%00%ff").status_code == 400
+    assert client.get("/login/reset/..%2f..").status_code in (400, 404)
+    assert post_page(client, "/login/forgot", email="x" * 300).status_code == 400
+    assert post_page(client, "/login/forgot", email="").status_code == 400
+    # No password step behind it: the code page sends you back to log in.
+    response = client.get("/login/two-factor")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    with client.session_transaction() as session:
+        session["two_factor_pending"] = {"id": "1; drop", "at": "soon", "v": None}
+    assert client.get("/login/two-factor").status_code == 302
+    with client.session_transaction() as session:
+        session["two_factor_pending"] = ["not", "a", "dict"]
+    assert client.get("/login/two-factor").status_code == 302

@@ -63,7 +63,8 @@ def _pending() -> tuple[Organiser, str] | None:
 
 
 def finish_login(organiser: Organiser, target: str) -> ResponseReturnValue:
-    """Log `organiser` in with a fresh session, as the password-only login does."""
+    """Log `organiser` in with a fresh session, as the password-only login does
+    (auth/routes.py: keep the two alike)."""
     session.clear()
     login_user(organiser)
     flash("Welcome back.", "info")
@@ -95,4 +96,5 @@ def two_factor_login() -> ResponseReturnValue:
     if outcome is Outcome.RECOVERY:
         left = two_factor.remaining_recovery_codes(organiser)
         flash(f"You used a recovery code; {left} left. Make new ones if you are short.", "info")
+    two_factor.record_login(organiser)
     return finish_login(organiser, target)

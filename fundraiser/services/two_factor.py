@@ -259,6 +259,17 @@ def verify_login(organiser: Organiser, code: str, now: datetime | None = None) -
     return Outcome.WRONG
 
 
+def record_login(organiser: Organiser) -> None:
+    """Note a login completed with the second factor (audit, last login); commits.
+
+    The password step already wrote its own "login" row: this one says the
+    code was right too, so the log tells a stolen password from a real login.
+    """
+    organiser.last_login_at = utcnow()
+    audit.record("login_two_factor", "Logged in with a second factor", organiser=organiser)
+    db.session.commit()
+
+
 def check_code(organiser: Organiser, code: str, now: datetime | None = None) -> bool:
     """Whether `code` (TOTP or recovery) proves this organiser holds the second factor.
 

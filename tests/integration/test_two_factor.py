@@ -48,6 +48,7 @@ def test_enrol_by_qr_code_then_login_needs_the_code(
     right = post_page(client, "/login/two-factor", code=code_next(secret))
     assert right.status_code == 302 and right.headers["Location"] == "/dashboard/"
     assert client.get("/dashboard/").status_code == 200
+    assert audit_actions(app).count("login_two_factor") == 1
 
     # The same code cannot be used again, even at once from elsewhere.
     replay = app.test_client()

@@ -32,6 +32,8 @@ from ..models.types import utcnow
 from . import audit, qr
 
 RECOVERY_CODES = 10
+# 5 px a module: about 265 px wide, so the code fits a phone-width page too.
+QR_SCALE = 5
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 # Codes from one step either side of now are accepted: phones' clocks drift.
@@ -98,7 +100,9 @@ def _issuer() -> str:
 
 def _enrolment(organiser: Organiser, secret: str) -> Enrolment:
     uri = pyotp.TOTP(secret).provisioning_uri(name=organiser.email, issuer_name=_issuer())
-    return Enrolment(secret=secret, uri=uri, qr_svg=qr.qr_image(uri, "svg").decode())
+    return Enrolment(
+        secret=secret, uri=uri, qr_svg=qr.qr_image(uri, "svg", scale=QR_SCALE).decode()
+    )
 
 
 def begin_enrolment(organiser: Organiser) -> Enrolment:

@@ -105,6 +105,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER")
         or "Fundraiser <fundraiser@localhost>",
+        # Organisers of the whole campaign must set up two-factor login (TOTP) first.
+        "REQUIRE_2FA": _bool(env.get("REQUIRE_2FA")),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         # An organiser's session unused this long is logged out (auth/routes.py).

@@ -6,7 +6,7 @@ import time
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -15,16 +15,16 @@ from ..extensions import login_manager
 from ..models import Organiser
 from ..security import client_keys
 from ..security.redirects import safe_target
-from ..services import organisers
-from . import bp, devices
+from ..services import organisers, two_factor
+from . import bp, devices, login_session
+from . import two_factor as second_step
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see the dashboard."
 login_manager.login_message_category = "info"
 
 
-# When this session last asked for a page (Unix seconds), for the idle expiry.
-SEEN_FIELD = "organiser_seen_at"
+SEEN_FIELD = login_session.SEEN_FIELD
 
 
 @login_manager.user_loader
@@ -86,14 +86,9 @@ def login() -> ResponseReturnValue:
         form.form_errors.append("That email and password don't match an organiser.")
         return render_template("dashboard/login.html", form=form), 401
     target = _safe_next(request.args.get("next"))
-    # A fresh session at login: nothing from before (CSRF token included) survives.
-    session.clear()
-    login_user(result.organiser)
-    session[SEEN_FIELD] = int(time.time())
-    flash("Welcome back.", "info")
-    response = redirect(target)
-    devices.remember(response, result.organiser.id)
-    return response
+    if two_factor.is_enabled(result.organiser):
+        return second_step.begin(result.organiser, target)  # asks for the code first
+    return login_session.start(result.organiser, target)
 
 
 @bp.post("/logout")

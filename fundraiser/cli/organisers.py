@@ -1,4 +1,4 @@
-"""Organiser accounts from the command line: the only way to create one."""
+"""Organiser accounts from the command line (the dashboard's Organisers page does the same)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 import click
 
 from ..models import Organiser, Team
-from ..services import campaigns, organisers, teams
+from ..services import campaigns, organiser_accounts, organisers, teams, two_factor
 from . import bp
 
 
@@ -86,3 +86,79 @@ def end_organiser_sessions(email: str) -> None:
     except organisers.OrganiserError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Every session of {organiser.email} has ended.")
+
+
+def _organiser(email: str) -> Organiser:
+    try:
+        organiser = organisers.by_email(organisers.normalise_email(email))
+    except organisers.OrganiserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if organiser is None:
+        raise click.ClickException(f"There is no organiser {email}.")
+    return organiser
+
+
+@bp.cli.command("invite-organiser")
+@click.argument("email")
+@click.option("--team", "team_slug", help="Limit them to this team's view (its slug).")
+@click.option(
+    "--print-link", is_flag=True, help="Also print the link (when mail cannot reach them)."
+)
+def invite_organiser(email: str, team_slug: str | None, print_link: bool) -> None:
+    """Email EMAIL a single-use link (valid 3 days) to choose a password and join."""
+    team = _team(team_slug)
+    try:
+        sent = organiser_accounts.invite(email, team=team)
+    except organisers.OrganiserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Invitation for {sent.link.email} is in the outbox (`fundraiser send-mail`).")
+    if print_link:
+        click.echo(sent.url)
+
+
+@bp.cli.command("list-organisers")
+def list_organisers() -> None:
+    """Who has access: email, what they see, two-factor, active, last login (UTC)."""
+    for row in organiser_accounts.access_list():
+        account = row.organiser
+        seen = f"team /t/{account.team.slug}" if account.team else "whole campaign"
+        last = account.last_login_at.strftime("%Y-%m-%d %H:%M") if account.last_login_at else "-"
+        state = "active" if account.active else "deactivated"
+        two = "2fa on" if row.two_factor else "2fa off"
+        click.echo(f"{account.email}\t{seen}\t{two}\t{state}\tlast login {last}")
+
+
+def _set_active(email: str, active: bool) -> Organiser:
+    organiser = _organiser(email)
+    try:
+        organiser_accounts.set_active(organiser, active)
+    except organisers.OrganiserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return organiser
+
+
+@bp.cli.command("deactivate-organiser")
+@click.argument("email")
+def deactivate_organiser(email: str) -> None:
+    """Stop EMAIL logging in; their open sessions stop working at once."""
+    organiser = _set_active(email, False)
+    click.echo(f"{organiser.email} is deactivated.")
+
+
+@bp.cli.command("reactivate-organiser")
+@click.argument("email")
+def reactivate_organiser(email: str) -> None:
+    """Let a deactivated organiser log in again (with their old password)."""
+    organiser = _set_active(email, True)
+    click.echo(f"{organiser.email} can log in again.")
+
+
+@bp.cli.command("reset-organiser-2fa")
+@click.argument("email")
+def reset_organiser_2fa(email: str) -> None:
+    """Turn off EMAIL's two-factor login (a lost phone and recovery codes)."""
+    organiser = _organiser(email)
+    if two_factor.disable(organiser):
+        click.echo(f"Two-factor login is off for {organiser.email}; they can set it up again.")
+    else:
+        click.echo(f"{organiser.email} had no two-factor login.")

@@ -33,6 +33,7 @@ def never_cache(response: Response) -> Response:
 # One module a line (the trailing comma keeps it so), so areas merge without conflicts.
 from . import (  # noqa: E402,F401
     access,
+    access_admin,
     donations,
     links,
     money,
@@ -42,5 +43,6 @@ from . import (  # noqa: E402,F401
     pledges,
     settings,
     teams,
+    two_factor,
     widgets,
 )

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
 from .donation import Donation, DonationTransition
 from .ledger import StripeEvent
@@ -13,6 +14,7 @@ from .refunds import Dispute, DonationDeduction, Refund
 from .team import Team
 
 __all__ = [
+    "AccountLink",
     "AuditEntry",
     "Campaign",
     "Dispute",
@@ -21,6 +23,7 @@ __all__ = [
     "DonationTransition",
     "EmailSuppression",
     "Erasure",
+    "LinkPurpose",
     "LoginFailure",
     "OfflineGift",
     "Organiser",
@@ -28,8 +31,10 @@ __all__ = [
     "Pledge",
     "RateLimitHit",
     "RateLimitKey",
+    "RecoveryCode",
     "Refund",
     "SourceLink",
     "StripeEvent",
     "Team",
+    "TwoFactor",
 ]

@@ -5,7 +5,8 @@ writes (message, arguments and traceback), installed on the app's handlers by
 `install`. Names and messages are never logged in the first place (no log call
 passes them); this is the net under that rule for what has a recognisable
 shape: an address, or a path that carries a token (pay, cancel and
-unsubscribe links, a donation's thank-you page).
+unsubscribe links, a donation's thank-you page, organiser invitations and
+password resets).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import re
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # Paths whose segment after the prefix is a capability (signed token or public id).
 TOKEN_PATH = re.compile(
-    r"/(pledge/cancel|pledge/made|pledge|unsubscribe|thanks|api/donations|dashboard/donations)"
+    r"/(pledge/cancel|pledge/made|pledge|unsubscribe|thanks|api/donations|dashboard/donations"
+    r"|invite|login/reset)"
     r"/(?!donate\b)[^/\s\"'<>?#]+"
 )
 REDACTED = "[redacted]"

@@ -170,6 +170,8 @@ def load(user_id: str) -> Organiser | None:
     organiser = db.session.get(Organiser, int(raw_id))
     if organiser is None or organiser.session_version != int(version):
         return None
+    if not organiser.active:
+        return None  # deactivated: every open session stops at its next request
     return organiser
 
 

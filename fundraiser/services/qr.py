@@ -12,8 +12,9 @@ SCALE = 10
 BORDER = 4
 
 
-def qr_image(text: str, kind: str) -> bytes:
-    """`text` as a QR code image, dark on white, in `kind` ("svg" or "png").
+def qr_image(text: str, kind: str, scale: int = SCALE) -> bytes:
+    """`text` as a QR code image, dark on white, in `kind` ("svg" or "png"),
+    `scale` pixels (or SVG units) a module.
 
     Error correction M, raised by segno when it fits the same size, so a
     slightly smudged print still scans.
@@ -23,7 +24,7 @@ def qr_image(text: str, kind: str) -> bytes:
     code = segno.make(text, error="m", micro=False)
     out = io.BytesIO()
     if kind == "svg":
-        code.save(out, kind="svg", scale=SCALE, border=BORDER, light="#fff", xmldecl=False)
+        code.save(out, kind="svg", scale=scale, border=BORDER, light="#fff", xmldecl=False)
     else:
-        code.save(out, kind="png", scale=SCALE, border=BORDER)
+        code.save(out, kind="png", scale=scale, border=BORDER)
     return out.getvalue()

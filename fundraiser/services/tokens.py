@@ -16,12 +16,17 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 PAY = "pledge-pay"
 CANCEL = "pledge-cancel"
 UNSUBSCRIBE = "unsubscribe"
+# Organiser account links (services/organiser_accounts.py); single-use is kept there.
+INVITE = "organiser-invite"
+RESET = "organiser-reset"
 
 MAX_AGE: dict[str, timedelta] = {
     PAY: timedelta(days=14),
     # A cancel link goes out at pledge time, possibly weeks before payday.
     CANCEL: timedelta(days=120),
     UNSUBSCRIBE: timedelta(days=365),
+    INVITE: timedelta(days=3),
+    RESET: timedelta(hours=1),
 }
 
 

@@ -23,6 +23,14 @@ PUBLIC_BLUEPRINTS = {"public", "api", "webhooks", "devtools", "pledges", "teams"
 # /healthz is for load balancers; /metrics has its own bearer token (tests/unit/test_ops.py).
 PUBLIC_BLUEPRINTS |= {"ops"}
 PUBLIC_ENDPOINTS = {"static", "auth.login"}
+# Issue 12: pages opened from emailed links (the link is the credential), asking
+# for a reset link, and the code step after a right password.
+PUBLIC_ENDPOINTS |= {
+    "auth.accept_invite",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.two_factor_login",
+}
 
 
 def is_public(rule: Rule) -> bool:

@@ -126,3 +126,8 @@ def test_redact_removes_addresses_and_path_tokens() -> None:
         "to [email]: http://x/pledge/cancel/[redacted] /thanks/[redacted] /pledge/[redacted]/donate"
     )
     assert redact("/give/glasgow-vigil /dashboard/") == "/give/glasgow-vigil /dashboard/"
+    # Organiser invitations and password resets carry single-use capabilities too.
+    assert redact("/invite/abc.DEF_1 /login/reset/xyz") == (
+        "/invite/[redacted] /login/reset/[redacted]"
+    )
+    assert redact("/login/forgot") == "/login/forgot"

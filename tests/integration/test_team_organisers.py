@@ -46,6 +46,12 @@ TEAM_VIEWS = {
     "dashboard.teams_list",
     "dashboard.team_settings",
     "dashboard.widgets",
+    # Issue 12: each organiser's own two-factor login (shows nothing of the campaign).
+    "dashboard.two_factor",
+    "dashboard.two_factor_start",
+    "dashboard.two_factor_confirm",
+    "dashboard.two_factor_recovery_codes",
+    "dashboard.two_factor_disable",
 }
 
 

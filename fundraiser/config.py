@@ -132,8 +132,8 @@ def _deadline_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "STRIPE_MAX_NETWORK_RETRIES": int(env.get("STRIPE_MAX_NETWORK_RETRIES") or 1),
         # Longest wait for SQLite's write lock before the request gets a 503.
         "SQLITE_LOCK_TIMEOUT": _seconds(env, "SQLITE_LOCK_TIMEOUT", 10),
-        # Connections per process (gunicorn.conf.py sets it from GUNICORN_THREADS)
-        # and the longest wait for one before a 503.
+        # Connections per process (a ceiling: threads beyond it wait for one) and
+        # the longest wait for one before a 503.
         "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE") or 10),
         "DB_POOL_TIMEOUT": _seconds(env, "DB_POOL_TIMEOUT", 10),
     }

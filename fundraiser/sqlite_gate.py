@@ -170,7 +170,9 @@ def engine_options(
     in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
     if not in_memory:  # in-memory SQLite uses a pool of its own, without sizes
         if pool_size is not None:
+            # A hard ceiling: what PostgreSQL's max_connections is shared out by.
             options.setdefault("pool_size", pool_size)
+            options.setdefault("max_overflow", 0)
         if pool_timeout is not None:
             options.setdefault("pool_timeout", pool_timeout)
     if url.get_backend_name() != "sqlite" or url.get_driver_name() not in ("", "pysqlite"):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bench.write_path import WritePathResult
 
 PAGE_BUDGET_BYTES = 60_000
+SLOW = 200  # bench/write_path.py's SLOW_CLIENTS
 WEBHOOK_TARGET = 500.0
 
 
@@ -321,11 +322,13 @@ def write_path_section(w: WritePathResult, postgres: PostgresWebhooks) -> list[s
         _load_row("viewers, 32 donors paying", w.burst_viewers, w.idle),
         _load_row("POST /donate, 32 connections (wrk, bench/donate.lua)", w.burst_donate, None),
         _load_row("viewers, Stripe hanging, 6 donors waiting", w.stall_viewers, w.idle),
-        _load_row("viewers, 60 slow clients straight at gunicorn", w.slow_direct_viewers, w.idle),
+        _load_row(
+            f"viewers, {SLOW} slow clients straight at gunicorn", w.slow_direct_viewers, w.idle
+        ),
     ]
     if w.slow_nginx_viewers:
         lines.append(
-            _load_row("viewers, 60 slow clients through nginx", w.slow_nginx_viewers, w.idle)
+            _load_row(f"viewers, {SLOW} slow clients through nginx", w.slow_nginx_viewers, w.idle)
         )
     if w.nginx_static and w.nginx_progress:
         lines += [
@@ -374,13 +377,34 @@ NOTES = [
     "  transition row and the totals UPDATE. On SQLite one writer runs at a time; the",
     "  others queue on a file lock (fundraiser/sqlite_gate.py) rather than in SQLite's",
     "  sleeping busy handler (without it, 5 workers managed 60-90 events/s).",
-    "- What bounds webhooks: one event costs about 2.6 ms in one process (measured one",
-    "  at a time through the app, 500 events at 1,000 donations; it was 2.1 ms before",
-    "  the receipt, pledge, team and metrics receivers joined the same transaction),",
-    "  most of it the ORM work of the ledger, the state machine and those receivers,",
-    "  done while holding SQLite's single",
-    "  write lock. So on 2 cores the ceiling is a few hundred events a second, and the",
-    "  figure drops whenever other work takes CPU from the lock's holder: it is the",
-    "  figure here that moves most between runs. PostgreSQL (row locks, no single",
-    "  writer) or fewer ORM round trips per event are the ways past it.",
+    "- What bounds webhooks: one event is one transaction of 7 statements (it was 10:",
+    "  the state machine no longer reads back a status it just loaded, the donation is",
+    "  not re-read after its UPDATE, the ledger's outcome is not re-read after commit):",
+    "  the ledger INSERT, the donation SELECT, its compare-and-set UPDATE, the transition",
+    "  INSERT, the totals UPDATE, the deductions' refund check and the outcome UPDATE.",
+    "  Profiled one at a time through the app (500 events at 1,000 donations, cProfile),",
+    "  most of the time is SQLAlchemy's ORM work around those statements, not SQLite.",
+    "  On SQLite all of it happens while holding the single write lock, so 2 cores give a",
+    "  few hundred events a second whatever the number of workers, and the figure drops",
+    "  whenever other work takes CPU from the lock's holder: it moves most between runs.",
+    "  PostgreSQL has row locks, but on this machine it shares the same 2 cores with the",
+    "  app, wrk and the other engineers' tests.",
+    "",
+    "## What bounds the write path",
+    "",
+    "- gunicorn runs gthread workers, 5 x 32 threads (gunicorn.conf.py says why): a donor",
+    "  waiting on Stripe holds one thread, so viewers keep being answered, and a hanging",
+    "  Stripe costs each waiting donor one thread until the client's deadline (connect 2 s,",
+    "  read 4 s, one retry: about 9 s), after which the donor gets JSON and the row fails.",
+    "- Donations started are bounded by CPU, not by waiting: each costs the app (CSRF,",
+    "  limits, two SQLite commits) and localstripe several ms of Python, on the same 2",
+    "  cores as the viewers' wrk, which takes all the CPU it can get. Alone, 32 donors",
+    "  reached about 0.6 of the ideal on this machine; with viewers polling, less.",
+    "- Slow clients straight at gunicorn hold a thread each while their body trickles in;",
+    "  200 of them outnumber the 5 x 32 threads, and the viewers stall.",
+    "  Through nginx (deploy/nginx/fundraiser.conf buffers whole requests) they cost the",
+    "  app nothing: that is why gunicorn must never face the internet itself.",
+    "- Through nginx, /api/progress is served from nginx's cache most of the time, so it",
+    "  runs near what nginx gives a static file; a new donation shows within the cache's",
+    "  1 s plus the app's 1 s stamp.",
 ]

@@ -9,7 +9,7 @@ Stripe call made 250 ms slower, as real Stripe is), and the app under
   donor (bench/donate.lua), with the viewers' wrk running at the same time;
 - Stripe hanging: the proxy holds every call; 6 donors wait for their answer
   (status, JSON or not, seconds) while the viewers' wrk runs;
-- slow clients: 60 webhook bodies trickling in at a byte a second, straight at
+- slow clients: 200 webhook bodies trickling in at a byte a second, straight at
   gunicorn and then through nginx, while the viewers poll gunicorn directly;
 - the full stack: deploy/nginx/fundraiser.conf (Debian's nginx, TLS) serving
   /api/progress against the same nginx serving a static file, and how long a
@@ -47,7 +47,7 @@ from tests.support import nginx
 STRIPE_LATENCY = 0.25
 DONORS = 32
 STALLED_DONORS = 6
-SLOW_CLIENTS = 60
+SLOW_CLIENTS = 200  # more than gunicorn's 5 x 32 threads
 VIEWERS = 16
 SESSIONS = 64
 DONATE_SCRIPT = harness.ROOT / "bench" / "donate.lua"

@@ -9,7 +9,7 @@ Stripe call made 250 ms slower, as real Stripe is), and the app under
   donor (bench/donate.lua), with the viewers' wrk running at the same time;
 - Stripe hanging: the proxy holds every call; 6 donors wait for their answer
   (status, JSON or not, seconds) while the viewers' wrk runs;
-- slow clients: 200 webhook bodies trickling in at a byte a second, straight at
+- slow clients: 480 webhook bodies trickling in at a byte a second, straight at
   gunicorn and then through nginx, while the viewers poll gunicorn directly;
 - the full stack: deploy/nginx/fundraiser.conf (Debian's nginx, TLS) serving
   /api/progress against the same nginx serving a static file, and how long a
@@ -47,7 +47,7 @@ from tests.support import nginx
 STRIPE_LATENCY = 0.25
 DONORS = 32
 STALLED_DONORS = 6
-SLOW_CLIENTS = 200  # more than gunicorn's 5 x 32 threads
+SLOW_CLIENTS = 480  # 3 x gunicorn's 5 x 32 threads, so every worker is full of them
 VIEWERS = 16
 SESSIONS = 64
 DONATE_SCRIPT = harness.ROOT / "bench" / "donate.lua"
@@ -175,7 +175,9 @@ class SlowClients:
     def __enter__(self) -> SlowClients:
         for thread in self.threads:
             thread.start()
-        time.sleep(2)  # let every one of them get its headers in
+        # Let every one get its headers in; gunicorn gives up on a body after about
+        # 10 s, so the viewers' run must fit in what is left of that.
+        time.sleep(1)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -275,8 +277,8 @@ def _measure(
     print(f"  {SLOW_CLIENTS} slow clients straight at gunicorn, viewers polling")
     host, port = base.removeprefix("http://").split(":")
     with SlowClients(host, int(port), SLOW_CLIENTS):
-        slow_direct = _viewers(base, seconds)()
-    time.sleep(2)  # let gunicorn's threads come free again
+        slow_direct = _viewers(base, min(seconds, 7))()
+    time.sleep(5)  # let gunicorn's threads come free again
 
     result = WritePathResult(
         seconds=seconds,
@@ -296,7 +298,7 @@ def _measure(
         print(f"  {SLOW_CLIENTS} slow clients through nginx, viewers polling gunicorn")
         nginx_host, nginx_port = https.removeprefix("https://").split(":")
         with SlowClients(nginx_host, int(nginx_port), SLOW_CLIENTS, tls=True):
-            result.slow_nginx_viewers = _viewers(base, seconds)()
+            result.slow_nginx_viewers = _viewers(base, min(seconds, 7))()
         print("  nginx: static file, then /api/progress through the shipped config")
         for path in ("/static/css/app.css", "/api/progress"):
             harness.wrk(https + path, seconds=2, connections=64, threads=2)

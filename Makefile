@@ -17,9 +17,12 @@ run: $(VENV)/.deps-run node_modules/.package-lock.json $(CATALOGUES)
 test: $(VENV)/.deps-test node_modules/.package-lock.json $(CATALOGUES)
 	bash scripts/test.sh
 
-# Measures the app under gunicorn with wrk and writes BENCHMARKS.md (a few minutes).
+# Measures the app under gunicorn with wrk (and behind Debian's nginx, when it can be
+# installed) and writes BENCHMARKS.md (about ten minutes on 2 cores).
 bench: $(VENV)/.deps-run
 	bash bench/install-wrk.sh
+	bash scripts/debian-package.sh "$${NGINX_PATH:-/usr/sbin/nginx}" nginx "the benchmark's proxy" \
+		|| echo "nginx could not be installed: the full-stack figures will be skipped."
 	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.deps-test

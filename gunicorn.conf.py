@@ -4,10 +4,47 @@ Every setting comes from the environment, so one file serves every machine:
 
   GUNICORN_BIND     address to listen on (default 127.0.0.1:8000: behind a proxy)
   GUNICORN_WORKERS  worker processes (default: WEB_CONCURRENCY, else 2 x cores + 1)
-  GUNICORN_THREADS  threads per worker (default 1: sync workers; >1 uses gthread)
+  GUNICORN_THREADS  request threads per worker (default 32: gthread workers)
   GUNICORN_TIMEOUT  seconds before a silent worker is restarted (default 30)
   FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-Proto (gunicorn's default 127.0.0.1)
   PROMETHEUS_MULTIPROC_DIR  where workers keep their metrics (default: a fresh temp dir)
+
+Why gthread workers with 32 threads, not sync, gevent or an async stack:
+a donation's request spends most of its life waiting on Stripe (a few hundred
+ms to create a PaymentIntent, up to the client's deadline when Stripe stalls).
+A sync worker sits idle for all of it, so 5 of them froze /api/progress for
+everyone as soon as 5 donors clicked at once. In a gthread worker that wait
+blocks one thread and releases the GIL; the worker's main loop keeps accepting
+and the other threads keep answering polls. A worker accepts connections
+whether or not a thread is free and queues their requests, so threads must
+outnumber the donors a worker may be handed at once: with 8 threads a burst
+of 32 donors (bench/write_path.py) left viewers' polls queued behind them
+(p99 2 s); with 32 they wait for nothing (p99 as when idle). A waiting thread
+costs a little memory, no CPU and no database connection (the donation is
+committed before Stripe is called); processes (not threads) still give the
+CPU parallelism, since Python runs one thread per process at a time. Idle
+keep-alive connections wait in the worker's poller, not on a thread.
+
+gevent would allow thousands of waits per worker, but only if nothing blocks
+outside its hub, and here things do: SQLite calls and the write gate's
+`flock` (fundraiser/sqlite_gate.py) block in C, which under gevent would stall
+every greenlet of the worker; psycopg needs its own green wait callback; the
+monkey-patching must happen before anything imports ssl or threading. The
+app's own shared state is small and already safe for threads (the micro-cache
+swaps whole immutable copies, prometheus_client locks its values, the Stripe
+client keeps one HTTP session per thread, SQLAlchemy's pool hands each thread
+its own connection: DB_POOL_SIZE, 10 per worker, so 5 workers stay within
+PostgreSQL's default 100 connections; a thread finding none free waits
+DB_POOL_TIMEOUT).
+
+A thread stuck on something slow is not what the worker timeout sees (the
+main loop keeps beating), so every wait has its own deadline, all well under
+GUNICORN_TIMEOUT: Stripe calls (STRIPE_CONNECT_TIMEOUT 2 s, STRIPE_READ_TIMEOUT
+4 s, one retry: a donor hears within about 10 s per call), a SQLite write lock
+(SQLITE_LOCK_TIMEOUT 10 s, then a 503), a database connection from the pool
+(DB_POOL_TIMEOUT 10 s, then a 503). Slow clients (a body at one byte a second)
+are the proxy's to absorb: nginx buffers whole requests and responses
+(deploy/nginx/fundraiser.conf), so a thread only ever sees a complete request.
 
 Workers share nothing in memory that matters: state lives in the database (and
 Redis), so any number of workers on any number of machines see the same drive.
@@ -30,7 +67,8 @@ workers = int(
     or _env.get("WEB_CONCURRENCY")
     or multiprocessing.cpu_count() * 2 + 1
 )
-threads = int(_env.get("GUNICORN_THREADS", "1"))
+threads = int(_env.get("GUNICORN_THREADS", "32"))
+worker_class = "gthread"
 timeout = int(_env.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

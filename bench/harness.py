@@ -125,9 +125,16 @@ def median_load(loads: list[Load]) -> Load:
 
 
 def wrk(
-    url: str, *, seconds: int, connections: int, threads: int = 1, events_file: Path | None = None
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 1,
+    events_file: Path | None = None,
+    script: Path = WRK_SCRIPT,
+    script_args: list[str] | None = None,
 ) -> Load:
-    """Run wrk against `url` and read the JSON line bench/wrk.lua prints."""
+    """Run wrk against `url` and read the JSON line its script (bench/wrk.lua) prints."""
     command = [
         "wrk",
         f"-t{threads}",
@@ -136,11 +143,13 @@ def wrk(
         "--timeout",
         "10s",
         "-s",
-        str(WRK_SCRIPT),
+        str(script),
         url,
     ]
     if events_file is not None:
         command += ["--", str(events_file), str(threads)]
+    elif script_args:
+        command += ["--", *script_args]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     line = next(x for x in reversed(out.splitlines()) if x.startswith("{"))
     data = json.loads(line)

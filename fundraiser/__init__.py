@@ -35,7 +35,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_gate.engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {},
+        lock_timeout=float(app.config["SQLITE_LOCK_TIMEOUT"]),
+        pool_size=int(app.config["DB_POOL_SIZE"]),
+        pool_timeout=float(app.config["DB_POOL_TIMEOUT"]),
     )
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -96,11 +100,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers carry on while the webhook writes; the busy timeout makes
-    # concurrent writers queue instead of failing with "database is locked".
+    # WAL lets readers carry on while the webhook writes. Concurrent writers queue
+    # for up to SQLITE_LOCK_TIMEOUT (sqlite3's `timeout`, set by sqlite_gate as the
+    # busy timeout), then fail with "database is locked": a 503, well before
+    # gunicorn's worker timeout would kill the worker.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

@@ -128,6 +128,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Request logs are always JSON, one line per request, with its request id.
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
         **_security_settings(env),
+        **_deadline_settings(env),
     }
 
 
@@ -168,6 +169,36 @@ def _frame_ancestors(value: str) -> str:
             f"'https://www.example.org', not {value!r}"
         )
     return value.strip()
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds, or RuntimeError naming the setting."""
+    text = env.get(name) or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 3600:
+        raise RuntimeError(f"{name} must be a number of seconds above 0, not {text!r}")
+    return value
+
+
+def _deadline_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """How long a request may wait on what it needs, each well under gunicorn's
+    30 s worker timeout (gunicorn.conf.py says why), and how many may wait at once."""
+    return {
+        # Stripe: per attempt, connect then read; one retry (same idempotency key).
+        # A stalled Stripe answers a donor in about 2 x 4 s + backoff per call.
+        "STRIPE_CONNECT_TIMEOUT": _seconds(env, "STRIPE_CONNECT_TIMEOUT", 2),
+        "STRIPE_READ_TIMEOUT": _seconds(env, "STRIPE_READ_TIMEOUT", 4),
+        "STRIPE_MAX_NETWORK_RETRIES": int(env.get("STRIPE_MAX_NETWORK_RETRIES") or 1),
+        # Longest wait for SQLite's write lock before the request gets a 503.
+        "SQLITE_LOCK_TIMEOUT": _seconds(env, "SQLITE_LOCK_TIMEOUT", 10),
+        # Connections per process (a ceiling: threads beyond it wait for one) and
+        # the longest wait for one before a 503.
+        "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE") or 10),
+        "DB_POOL_TIMEOUT": _seconds(env, "DB_POOL_TIMEOUT", 10),
+    }
 
 
 def check_production(config: dict[str, Any]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -21,7 +23,21 @@ _PLAIN_WORDS = {
     500: lazy_gettext(
         "Something went wrong on our side. Nothing was charged twice; please try again."
     ),
+    503: lazy_gettext("We're very busy right now. Nothing was charged; please try again shortly."),
 }
+# Seconds a client (or Stripe, for a webhook) is asked to wait after a 503.
+_BUSY_RETRY_AFTER = "5"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when `exc` is the database being too busy for this request in time:
+    SQLite's write lock held past SQLITE_LOCK_TIMEOUT, or no pooled connection
+    free within DB_POOL_TIMEOUT. Both are worth a retry, not a 500."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
+
+
 _CSRF_WORDS = lazy_gettext(
     "Your session expired or the form was sent from elsewhere. Please reload the page and try again."
 )
@@ -59,6 +75,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
         db.session.rollback()
+        if is_busy(exc):
+            app.logger.warning("database busy: %s", type(exc).__name__)
+            response = make_response(respond(503, _PLAIN_WORDS[503]))
+            response.headers["Retry-After"] = _BUSY_RETRY_AFTER
+            return response
         app.logger.exception("unhandled error")
         return respond(500, _PLAIN_WORDS[500])
 

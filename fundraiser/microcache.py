@@ -16,6 +16,12 @@ less than Flask's own request handling, so one small server keeps up with a
 spike even without a proxy cache in front. Off when STAMP_TTL_SECONDS is 0.
 What it skips for a hit is Flask's before_request hooks: nothing that guards
 a public read-only answer may live only there.
+
+Safe for gunicorn's gthread workers without a lock: a copy is immutable and is
+replaced whole by one dict assignment (atomic under the GIL), and it carries
+the stamp it was built from, so a thread never serves a body with another
+copy's ETag; at worst two threads build the same copy at once
+(tests/unit/test_microcache.py reads it from 8 threads while the total moves).
 """
 
 from __future__ import annotations

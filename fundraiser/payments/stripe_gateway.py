@@ -47,12 +47,27 @@ class IntentRef:
 
 
 def client() -> stripe.StripeClient:
-    """The app's Stripe client, built once per app from its configuration."""
+    """The app's Stripe client, built once per app from its configuration.
+
+    Every call has a deadline well under gunicorn's worker timeout: each attempt
+    may take STRIPE_CONNECT_TIMEOUT to connect and STRIPE_READ_TIMEOUT for the
+    answer, and a timed-out attempt is retried STRIPE_MAX_NETWORK_RETRIES times
+    (with the same idempotency key, so a retry never makes a second intent);
+    then the call raises PaymentProviderError. Safe to share between threads:
+    the requests client keeps one HTTP session per thread.
+    """
     ext = current_app.extensions
     cached = ext.get("stripe_client")
     if cached is None:
         cfg = current_app.config
-        kwargs: dict[str, Any] = {"max_network_retries": 2, "stripe_version": STRIPE_API_VERSION}
+        http_client = stripe.RequestsClient(
+            timeout=(float(cfg["STRIPE_CONNECT_TIMEOUT"]), float(cfg["STRIPE_READ_TIMEOUT"]))
+        )
+        kwargs: dict[str, Any] = {
+            "max_network_retries": int(cfg["STRIPE_MAX_NETWORK_RETRIES"]),
+            "http_client": http_client,
+            "stripe_version": STRIPE_API_VERSION,
+        }
         if cfg.get("STRIPE_API_BASE"):
             kwargs["base_addresses"] = {"api": cfg["STRIPE_API_BASE"]}
         cached = stripe.StripeClient(cfg["STRIPE_SECRET_KEY"] or "sk_unset", **kwargs)

@@ -83,7 +83,11 @@ def reusable(
         or not donation.stripe_payment_intent_id
     ):
         return None
-    intent = stripe_gateway.retrieve_payment_intent(donation.stripe_payment_intent_id)
+    intent_id = donation.stripe_payment_intent_id
+    # End the read transaction first: no pooled connection (nor SQLite snapshot)
+    # is held while Stripe is asked, however long Stripe takes.
+    db.session.commit()
+    intent = stripe_gateway.retrieve_payment_intent(intent_id)
     if (
         intent.get("status") not in _UNTRIED_STATES
         or intent.get("last_payment_error")

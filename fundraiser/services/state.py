@@ -15,17 +15,27 @@ _MAX_ROUNDS = 5
 
 
 def move(
-    model: Any, row_id: int, sources: Collection[str], to_status: str, values: dict[str, Any]
+    model: Any,
+    row_id: int,
+    sources: Collection[str],
+    to_status: str,
+    values: dict[str, Any],
+    *,
+    expected: str | None = None,
 ) -> str | None:
     """Set `model` row `row_id` to `to_status` if its state is one of `sources`.
 
     Returns the state it left, or None (nothing written). The UPDATE is
     conditional on the state just read; when another transaction moved the row
     in between, it reads again, so a move the new state still allows is not lost.
+    `expected` (the state the caller just loaded) is tried first without reading
+    it again: one round trip fewer on the webhook's path when nobody raced it.
     Runs in the caller's transaction.
     """
+    previous: str | None = expected
     for _ in range(_MAX_ROUNDS):
-        previous = db.session.scalar(sa.select(model.status).where(model.id == row_id))
+        if previous is None:
+            previous = db.session.scalar(sa.select(model.status).where(model.id == row_id))
         if previous not in sources:
             return None
         result = db.session.execute(
@@ -36,4 +46,5 @@ def move(
         )
         if result.rowcount == 1:
             return str(previous)
+        previous = None  # moved meanwhile: read it again
     return None

@@ -55,7 +55,7 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     try:
         # Flushing the ledger row first takes the write lock before any read.
         db.session.flush()
-        record.outcome = _mode_mismatch(event) or handler(event)[:300]
+        outcome = record.outcome = (_mode_mismatch(event) or handler(event))[:300]
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -67,7 +67,8 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     except Exception:
         db.session.rollback()
         raise
-    return record.outcome
+    # Not record.outcome: the commit expired it, and reading it back costs a query.
+    return outcome
 
 
 def already_recorded(event_id: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,3 +201,47 @@ def test_copies_and_etags_never_mix_languages(
     chosen = client.get("/", headers={"Accept-Language": "en"})
     assert chosen.data == russian.data
     assert flask_requests == ["/", "/"], "both later answers came from the Russian copy"
+
+
+@pytest.mark.usefixtures("campaign")
+def test_threads_never_get_a_copy_that_does_not_match_its_etag(
+    app: Flask, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gthread workers share one micro-cache: under concurrent reads while the
+    total moves, every answer's body is the one its ETag names (an ETag never
+    comes with two different bodies) and every answer is a whole JSON copy."""
+    monkeypatch.setitem(app.config, "STAMP_TTL_SECONDS", 0.001)
+    for key in ("http_cache_stamp", "microcache"):
+        app.extensions.pop(key, None)
+    seen: dict[str, set[bytes]] = {}
+    problems: list[str] = []
+    lock = threading.Lock()
+
+    def poll() -> None:
+        client = app.test_client()
+        for _ in range(40):
+            response = client.get("/api/progress")
+            body = response.get_data()
+            if response.status_code != 200:
+                problems.append(f"status {response.status_code}")
+                continue
+            json.loads(body)
+            with lock:
+                seen.setdefault(response.headers["ETag"], set()).add(body)
+
+    threads = [threading.Thread(target=poll) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    with app.app_context():
+        for _ in range(50):  # move the total for as long as they read
+            campaigns.bump_totals(campaign.id, raised=100, donations=1)
+            db.session.commit()
+            if not any(thread.is_alive() for thread in threads):
+                break
+    for thread in threads:
+        thread.join()
+    for key in ("http_cache_stamp", "microcache"):
+        app.extensions.pop(key, None)
+    assert problems == []
+    assert len(seen) >= 2  # the total moved while they read
+    assert all(len(bodies) == 1 for bodies in seen.values()), seen

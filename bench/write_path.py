@@ -1,0 +1,340 @@
+"""The write path under load: donors paying at once while viewers poll.
+
+One fresh SQLite database, localstripe behind bench/latency_proxy.py (each
+Stripe call made 250 ms slower, as real Stripe is), and the app under
+`gunicorn -c gunicorn.conf.py`. In one run, side by side:
+
+- viewers alone: wrk on /api/progress (the baseline every ratio divides by);
+- a donation burst: wrk POSTing /donate from 32 connections, each request a new
+  donor (bench/donate.lua), with the viewers' wrk running at the same time;
+- Stripe hanging: the proxy holds every call; 6 donors wait for their answer
+  (status, JSON or not, seconds) while the viewers' wrk runs;
+- slow clients: 480 webhook bodies trickling in at a byte a second, straight at
+  gunicorn and then through nginx, while the viewers poll gunicorn directly;
+- the full stack: deploy/nginx/fundraiser.conf (Debian's nginx, TLS) serving
+  /api/progress against the same nginx serving a static file, and how long a
+  new donation takes to show through it.
+
+BENCH_WRITE_SECONDS (default 8) is each wrk run's length; the whole takes
+about a minute and a half.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import http.cookiejar
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from bench import harness
+from bench.harness import Load
+from bench.latency_proxy import LatencyProxy
+from tests.support import nginx
+
+STRIPE_LATENCY = 0.25
+DONORS = 32
+STALLED_DONORS = 6
+SLOW_CLIENTS = 480  # 3 x gunicorn's 5 x 32 threads, so every worker is full of them
+VIEWERS = 16
+SESSIONS = 64
+DONATE_SCRIPT = harness.ROOT / "bench" / "donate.lua"
+T = TypeVar("T")
+
+
+@dataclass
+class StalledDonor:
+    seconds: float
+    status: int
+    json: bool
+
+
+@dataclass
+class WritePathResult:
+    seconds: int
+    idle: Load
+    burst_viewers: Load
+    burst_donate: Load
+    started: int
+    stall_viewers: Load
+    stalled: list[StalledDonor]
+    slow_direct_viewers: Load
+    slow_nginx_viewers: Load | None = None
+    nginx_static: Load | None = None
+    nginx_progress: Load | None = None
+    freshness_seconds: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def started_per_second(self) -> float:
+        return self.started / self.seconds
+
+    @property
+    def ideal_per_second(self) -> float:
+        return DONORS / STRIPE_LATENCY
+
+
+def _in_parallel(*jobs: Callable[[], T]) -> list[T]:
+    with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+        return [f.result() for f in [pool.submit(job) for job in jobs]]
+
+
+@contextlib.contextmanager
+def _localstripe() -> Iterator[int]:
+    port = harness.free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(harness.ROOT / "scripts" / "localstripe_loopback.py"), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/js.stripe.com/v3/", timeout=2)
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("localstripe did not start")
+            time.sleep(0.2)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _session(base: str) -> tuple[str, str, urllib.request.OpenerDirector]:
+    """A new visitor's session cookie and CSRF token (and its opener)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base + "/api/csrf-token", timeout=10) as response:
+        token = json.loads(response.read())["csrf_token"]
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookie, token, opener
+
+
+def _donate_once(base: str) -> StalledDonor:
+    _, token, opener = _session(base)
+    request = urllib.request.Request(
+        base + "/donate",
+        data=b'{"amount": "5"}',
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+    )
+    started = time.perf_counter()
+    try:
+        with opener.open(request, timeout=60) as response:
+            status, kind, body = response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as exc:
+        status, kind, body = exc.code, exc.headers.get("Content-Type", ""), exc.read()
+    except OSError:
+        status, kind, body = 0, "", b""
+    seconds = time.perf_counter() - started
+    is_json = kind.startswith("application/json")
+    if is_json:
+        try:
+            json.loads(body)
+        except ValueError:
+            is_json = False
+    return StalledDonor(seconds, status, is_json)
+
+
+def _count_started(database_url: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.scalar(sa.text("SELECT count(*) FROM donation WHERE status = 'pending'")) or 0
+            )
+    finally:
+        engine.dispose()
+
+
+class SlowClients:
+    """Connections that each send a webhook's headers, then its body a byte a second."""
+
+    def __init__(self, host: str, port: int, count: int, tls: bool = False) -> None:
+        self.stop = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._one, args=(host, port, tls), daemon=True)
+            for _ in range(count)
+        ]
+
+    def __enter__(self) -> SlowClients:
+        for thread in self.threads:
+            thread.start()
+        # Let every one get its headers in; gunicorn gives up on a body after about
+        # 10 s, so the viewers' run must fit in what is left of that.
+        time.sleep(1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+    def _one(self, host: str, port: int, tls: bool) -> None:
+        with contextlib.suppress(OSError):
+            sock: socket.socket = socket.create_connection((host, port), timeout=30)
+            if tls:
+                sock = nginx.client_context().wrap_socket(sock, server_hostname="give.example.org")
+            sock.sendall(
+                b"POST /stripe/webhook HTTP/1.1\r\nHost: give.example.org\r\n"
+                b"Stripe-Signature: t=1,v1=00\r\nContent-Type: application/json\r\n"
+                # Under the app's 64 KiB limit, or it would refuse it unread.
+                b"Content-Length: 60000\r\n\r\n"
+            )
+            while not self.stop.wait(1):
+                sock.sendall(b" ")
+            sock.close()
+
+
+def run(workdir: Path, seconds: int) -> WritePathResult:
+    folder = workdir / "write-path"
+    folder.mkdir()
+    database_url = f"sqlite:///{folder / 'write.sqlite3'}"
+    secret = "whsec_write_" + secrets.token_hex(12)
+    with _localstripe() as stripe_port:
+        proxy = LatencyProxy("127.0.0.1", stripe_port, STRIPE_LATENCY).start()
+        env = dict(
+            os.environ,
+            FUNDRAISER_ENV="production",
+            SESSION_COOKIE_SECURE="0",  # plain http on loopback
+            SECRET_KEY=secrets.token_hex(16),
+            STRIPE_SECRET_KEY="sk_test_bench",
+            STRIPE_PUBLISHABLE_KEY="pk_test_bench",
+            STRIPE_WEBHOOK_SECRET=secret,
+            STRIPE_API_BASE=proxy.base,
+            DATABASE_URL=database_url,
+            # One address makes every donor here: the card-testing limits would stop
+            # the burst after ten, which is their job, not what is measured.
+            DONATE_LIMITS_PER_ADDRESS="1000000/minute",
+            DONATE_LIMITS_PER_SESSION="1000000/minute",
+        )
+        harness.flask(env, "db", "upgrade")
+        harness.flask(env, "fundraiser", "demo")
+        log = folder / "gunicorn.log"
+        try:
+            with harness.gunicorn("wsgi:app", env, log, "/healthz") as server:
+                env["PUBLIC_BASE_URL"] = server.url
+                return _measure(server.url, database_url, secret, proxy, folder, seconds)
+        finally:
+            proxy.stop()
+
+
+def _viewers(url: str, seconds: int) -> Callable[[], Load]:
+    return lambda: harness.wrk(url + "/api/progress", seconds=seconds, connections=VIEWERS)
+
+
+def _measure(
+    base: str, database_url: str, secret: str, proxy: LatencyProxy, folder: Path, seconds: int
+) -> WritePathResult:
+    harness.wrk(base + "/api/progress", seconds=2, connections=VIEWERS)  # warm-up
+    print("  viewers alone")
+    idle = _viewers(base, seconds)()
+
+    sessions = folder / "sessions.tsv"
+    sessions.write_text(
+        "".join(f"{c}\t{t}\n" for c, t, _ in (_session(base) for _ in range(SESSIONS)))
+    )
+    print(f"  {DONORS} donors at once, Stripe {STRIPE_LATENCY * 1000:.0f} ms, viewers polling")
+    before = _count_started(database_url)
+    donate, burst_viewers = _in_parallel(
+        lambda: harness.wrk(
+            base + "/donate",
+            seconds=seconds,
+            connections=DONORS,
+            script=DONATE_SCRIPT,
+            script_args=[str(sessions)],
+        ),
+        _viewers(base, seconds),
+    )
+    started = _count_started(database_url) - before
+
+    print(f"  Stripe hanging, {STALLED_DONORS} donors, viewers polling")
+    proxy.stall()
+    stall_seconds = max(seconds, 12)
+    results = _in_parallel(
+        _viewers(base, stall_seconds),
+        *[lambda: _donate_once(base) for _ in range(STALLED_DONORS)],
+    )
+    proxy.resume()
+    stall_viewers = results[0]
+    stalled = [r for r in results[1:] if isinstance(r, StalledDonor)]
+
+    print(f"  {SLOW_CLIENTS} slow clients straight at gunicorn, viewers polling")
+    host, port = base.removeprefix("http://").split(":")
+    with SlowClients(host, int(port), SLOW_CLIENTS):
+        slow_direct = _viewers(base, min(seconds, 7))()
+    time.sleep(5)  # let gunicorn's threads come free again
+
+    result = WritePathResult(
+        seconds=seconds,
+        idle=idle,
+        burst_viewers=burst_viewers,
+        burst_donate=donate,
+        started=started,
+        stall_viewers=stall_viewers,
+        stalled=stalled,
+        slow_direct_viewers=slow_direct,
+    )
+    if nginx.binary() is None:
+        result.notes.append("nginx is not installed: the full-stack figures were not measured.")
+        return result
+    with nginx.running(f"{host}:{port}", folder / "nginx", worker_processes="auto") as proxy_:
+        https = proxy_.https_url
+        print(f"  {SLOW_CLIENTS} slow clients through nginx, viewers polling gunicorn")
+        nginx_host, nginx_port = https.removeprefix("https://").split(":")
+        with SlowClients(nginx_host, int(nginx_port), SLOW_CLIENTS, tls=True):
+            result.slow_nginx_viewers = _viewers(base, min(seconds, 7))()
+        print("  nginx: static file, then /api/progress through the shipped config")
+        for path in ("/static/css/app.css", "/api/progress"):
+            harness.wrk(https + path, seconds=2, connections=64, threads=2)
+        result.nginx_static = harness.wrk(
+            https + "/static/css/app.css", seconds=seconds, connections=64, threads=2
+        )
+        result.nginx_progress = harness.wrk(
+            https + "/api/progress", seconds=seconds, connections=64, threads=2
+        )
+        result.freshness_seconds = _freshness(base, https, database_url, secret, folder)
+    return result
+
+
+def _raised_through(url: str) -> int:
+    request = urllib.request.Request(url + "/api/progress")
+    with urllib.request.urlopen(request, timeout=10, context=nginx.client_context()) as response:
+        return int(json.loads(response.read())["raised"])
+
+
+def _freshness(base: str, https: str, database_url: str, secret: str, folder: Path) -> float:
+    """Seconds from a donation's webhook being answered to nginx's bar showing it."""
+    rows = harness.pending_donations(database_url)[:1]
+    events = folder / "fresh.tsv"
+    harness.write_signed_events(rows, secret, events)
+    signature, body = events.read_text().rstrip("\n").split("\t", 1)
+    before = _raised_through(https)
+    request = urllib.request.Request(
+        base + "/stripe/webhook",
+        data=body.encode(),
+        headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+    counted = time.perf_counter()
+    while _raised_through(https) == before:
+        if time.perf_counter() - counted > 30:
+            return float("inf")
+        time.sleep(0.05)
+    return time.perf_counter() - counted

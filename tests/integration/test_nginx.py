@@ -1,0 +1,120 @@
+"""deploy/nginx/fundraiser.conf, as shipped, in front of real gunicorn.
+
+Debian's nginx (scripts/install-test-deps.sh installs it; where it cannot be
+installed these tests are skipped and say so) runs the file with only its
+addresses, certificate and paths changed (tests/support/nginx.py), in front of
+gunicorn with the shipped config cut down to ONE worker with ONE thread: a
+single app slot, so a slow client that reached the app would block everything.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import nginx
+from tests.support.serving import Server, Visitor, gunicorn
+from tests.support.stall import StallingServer
+
+if nginx.binary() is None:
+    pytest.skip(
+        "nginx is not installed and could not be (scripts/install-test-deps.sh "
+        "installs Debian's nginx; NGINX_PATH points elsewhere)",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[nginx.Nginx, Server]]:
+    work = tmp_path_factory.mktemp("nginx")
+    with (
+        StallingServer() as stripe,
+        gunicorn(work, stripe.base, GUNICORN_THREADS="1", TRUSTED_PROXIES="1") as app,
+        nginx.running(app.url.removeprefix("http://"), work / "nginx") as proxy,
+    ):
+        yield proxy, app
+
+
+def test_the_shipped_file_passes_nginx_t(tmp_path: Path) -> None:
+    main, _, _ = nginx.prepare("127.0.0.1:9", tmp_path)
+    checked = nginx.check(main)
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
+
+
+def test_progress_is_proxied_and_cached(stack: tuple[nginx.Nginx, Server]) -> None:
+    proxy, _ = stack
+    viewer = Visitor(proxy.https_url, nginx.client_context())
+    first = viewer.send("/api/progress")
+    assert first.status == 200, proxy.error_log()
+    assert json.loads(first.body)["raised"] == 0
+    assert first.headers["X-Request-ID"]  # set by nginx, echoed by the app
+    statuses = [first.headers["X-Cache-Status"]]
+    statuses += [viewer.send("/api/progress").headers["X-Cache-Status"] for _ in range(5)]
+    assert statuses[0] in ("MISS", "EXPIRED")
+    assert "HIT" in statuses[1:]
+
+
+def test_the_page_is_cached_per_language_and_gzipped(stack: tuple[nginx.Nginx, Server]) -> None:
+    proxy, _ = stack
+    viewer = Visitor(proxy.https_url, nginx.client_context())
+    english = viewer.send("/", **{"Accept-Encoding": "gzip", "Accept-Language": "en"})
+    assert english.status == 200
+    assert english.headers["Content-Encoding"] == "gzip"
+    assert b'lang="en"' in gzip.decompress(english.body)
+    russian = viewer.send("/", **{"Accept-Encoding": "gzip", "Accept-Language": "ru-RU"})
+    assert b'lang="ru"' in gzip.decompress(russian.body)
+    again = [viewer.send("/", **{"Accept-Language": "en"}) for _ in range(3)]
+    assert "HIT" in [answer.headers["X-Cache-Status"] for answer in again]
+    assert all(b'lang="en"' in answer.body for answer in again)
+
+
+def test_plain_http_is_sent_to_https_and_metrics_stay_private(
+    stack: tuple[nginx.Nginx, Server],
+) -> None:
+    proxy, _ = stack
+    host, port = proxy.http_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", "/api/progress", headers={"Host": "give.example.org"})
+    response = conn.getresponse()
+    assert response.status == 301
+    assert response.headers["Location"] == "https://give.example.org/api/progress"
+    conn.close()
+    metrics = Visitor(proxy.https_url, nginx.client_context()).send("/metrics")
+    assert metrics.status == 404
+
+
+def test_a_slow_client_holds_no_app_thread(stack: tuple[nginx.Nginx, Server]) -> None:
+    proxy, _ = stack
+    host, port = proxy.https_url.removeprefix("https://").split(":")
+    raw = socket.create_connection((host, int(port)), timeout=30)
+    slow = nginx.client_context().wrap_socket(raw, server_hostname="give.example.org")
+    body = json.dumps({"id": "evt_slow", "pad": "x" * 900}).encode()
+    try:
+        # A webhook (the app reads it whole before anything else) trickling in.
+        slow.sendall(
+            b"POST /stripe/webhook HTTP/1.1\r\nHost: give.example.org\r\n"
+            b"Stripe-Signature: t=1,v1=00\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+        )
+        for i in range(3):
+            slow.sendall(body[i * 10 : (i + 1) * 10])
+            # The one app thread is free: nginx holds the half-sent body, not gunicorn.
+            health = Visitor(proxy.https_url, nginx.client_context()).send("/healthz")
+            assert health.status == 200
+            assert json.loads(health.body)["status"] == "ok"
+        # The slow request was alive all along, and reaches the app whole.
+        slow.sendall(body[30:])
+        answer = b""
+        while chunk := slow.recv(65536):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+        assert b"signature" in answer
+    finally:
+        slow.close()

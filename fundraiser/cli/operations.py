@@ -56,7 +56,9 @@ def print_report(report: Report) -> None:
         click.echo(f"  fixed  {event_id}  {event_type}: {outcome}")
     for event_id, error in report.errors:
         click.echo(f"  FAILED {event_id}: {error} (left for the next run)")
-    if not report.fixed and not report.errors:
+    if report.abandoned:
+        click.echo(f"  failed {report.abandoned} donations that never reached Stripe")
+    if not report.fixed and not report.errors and not report.abandoned:
         click.echo("Nothing to fix.")
     mismatched = set(report.mismatched())
     click.echo("Totals, here | at Stripe:")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +33,8 @@ FAILED = "failed"
 FINAL_STATES = frozenset({SUCCEEDED})
 # The transition reason of a decline reported by Stripe (counted by the cool-down).
 DECLINED_REASON = "payment_intent.payment_failed"
+# A donation still `created` this long after it was made never reached Stripe.
+ABANDONED_AFTER = timedelta(minutes=15)
 
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # models.types.new_public_id's alphabet
 
@@ -152,6 +155,29 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
     db.session.commit()
     db.session.refresh(donation)
     return StartedDonation(donation=donation, client_secret=intent.client_secret)
+
+
+def close_abandoned(older_than: timedelta = ABANDONED_AFTER) -> int:
+    """Fail donations still `created` after `older_than`; return how many. Moves no money.
+
+    `created` lasts only while its PaymentIntent is being made (seconds, with the
+    Stripe client's deadlines), so an older one lost its process mid-request and no
+    donor holds its client secret. Should Stripe report it paid after all, the
+    failed -> succeeded move still counts it. Commits.
+    """
+    cutoff = utcnow() - older_than
+    stuck = db.session.scalars(
+        sa.select(Donation.id).where(Donation.status == CREATED, Donation.created_at < cutoff)
+    ).all()
+    closed = sum(
+        transition(
+            donation_id, FAILED, reason="abandoned: no payment intent recorded", expected=CREATED
+        )
+        is not None
+        for donation_id in stuck
+    )
+    db.session.commit()
+    return closed
 
 
 def find_by_intent(intent: dict[str, Any]) -> Donation | None:

@@ -24,7 +24,7 @@ from ..models import Campaign, Donation, OfflineGift, StripeEvent
 from ..payments import stripe_gateway
 from ..payments.shapes import MalformedEvent
 from ..webhooks.ledger import HANDLERS, process_event
-from . import deductions
+from . import deductions, donations
 
 _NOTHING_DONE = frozenset({"duplicate", "ignored"})
 
@@ -44,6 +44,7 @@ class Report:
     already_recorded: int = 0
     fixed: list[tuple[str, str, str]] = field(default_factory=list)  # (event id, type, outcome)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (event id, error)
+    abandoned: int = 0  # donations left `created` by a lost process, now failed
     ours: dict[str, Total] = field(default_factory=dict)  # campaign slug -> total
     stripes: dict[str, Total] = field(default_factory=dict)
 
@@ -79,7 +80,8 @@ def recorded_ids(event_ids: Iterable[str]) -> set[str]:
 
 
 def reconcile(since: datetime | None = None) -> Report:
-    """Apply every event Stripe has that the ledger lacks, then compare totals.
+    """Apply every event Stripe has that the ledger lacks, fail donations that never
+    reached Stripe (`donations.close_abandoned`), then compare totals.
 
     An event that fails (database or Stripe trouble) is reported in `errors`
     and left for the next run; the others go on.
@@ -104,6 +106,7 @@ def reconcile(since: datetime | None = None) -> Report:
             report.already_recorded += 1  # a webhook landed meanwhile
         elif outcome not in _NOTHING_DONE:
             report.fixed.append((str(event["id"]), str(event["type"]), outcome))
+    report.abandoned = donations.close_abandoned()
     db.session.expire_all()
     report.ours = our_totals()
     report.stripes = stripe_totals()

@@ -157,3 +157,36 @@ def test_a_correct_ledger_with_a_refunded_fee_cover_has_nothing_to_fix(
     assert "Nothing to fix." in output
     assert "£7.00 from 2 donations | £7.00 from 2 payments  (equal)" in output
     assert campaign_totals(app) == (700, 2)
+
+
+def test_reconcile_fails_donations_that_never_reached_stripe(
+    app: Flask, campaign: Campaign, localstripe: LocalStripe, webhook_down: None
+) -> None:
+    """A process killed between committing the row and asking Stripe leaves `created`."""
+    from datetime import timedelta
+
+    from fundraiser.models.types import utcnow
+
+    localstripe.flush()
+    with app.app_context():
+        for minutes in (16, 1):  # one abandoned long ago, one that may still be starting
+            db.session.add(
+                Donation(
+                    campaign_id=campaign.id,
+                    amount_minor=400,
+                    currency="gbp",
+                    status=donations.CREATED,
+                    created_at=utcnow() - timedelta(minutes=minutes),
+                )
+            )
+        db.session.commit()
+    output = reconcile(app)
+    assert "failed 1 donations that never reached Stripe" in output
+    assert "Nothing to fix." not in output
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Donation.created_at, Donation.status).order_by(Donation.created_at)
+        ).all()
+        assert [status for _, status in rows] == [donations.FAILED, donations.CREATED]
+    assert campaign_totals(app) == (0, 0)
+    assert "Nothing to fix." in reconcile(app), "running it again changes nothing"

@@ -150,7 +150,11 @@ def wrk(
         command += ["--", str(events_file), str(threads)]
     elif script_args:
         command += ["--", *script_args]
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        # wrk's own words (a refused connection, a script error) say what went wrong.
+        raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.strip() or done.stdout}")
+    out = done.stdout
     line = next(x for x in reversed(out.splitlines()) if x.startswith("{"))
     data = json.loads(line)
     errors = sum(

@@ -218,6 +218,8 @@ def run(workdir: Path, seconds: int) -> WritePathResult:
             STRIPE_WEBHOOK_SECRET=secret,
             STRIPE_API_BASE=proxy.base,
             DATABASE_URL=database_url,
+            # Production requires it; the server's own address replaces it below.
+            PUBLIC_BASE_URL="http://127.0.0.1",
             # One address makes every donor here: the card-testing limits would stop
             # the burst after ten, which is their job, not what is measured.
             DONATE_LIMITS_PER_ADDRESS="1000000/minute",

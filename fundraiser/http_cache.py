@@ -22,8 +22,8 @@ from flask import Flask, Request, Response, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
 from . import microcache
-from .services import snapshots
-from .services.snapshots import CampaignStamp
+from .services.campaigns import snapshots
+from .services.campaigns.snapshots import CampaignStamp
 
 # Short enough that the page's 3-second poll still shows a new total within
 # 5 seconds through a cache; long enough that a cache answers a spike.

@@ -8,7 +8,7 @@ from flask import Flask
 
 from .i18n import current_locale
 from .money import format_money_in
-from .services.fees import configured_cover
+from .services.donations.fees import configured_cover
 
 
 def register(app: Flask) -> None:

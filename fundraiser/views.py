@@ -6,7 +6,7 @@ from flask import abort
 from flask_babel import lazy_gettext
 
 from .models import Campaign
-from .services import campaigns
+from .services.campaigns import campaigns
 
 NO_CAMPAIGN = lazy_gettext(
     "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"

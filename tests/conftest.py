@@ -31,7 +31,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from fundraiser import create_app
 from fundraiser.extensions import db, limiter
 from fundraiser.models import Campaign
-from fundraiser.services import campaigns
+from fundraiser.services.campaigns import campaigns
 from tests.support.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,7 +248,7 @@ ORGANISER_PASSWORD = "correct horse battery"
 @pytest.fixture
 def organiser(app: Flask) -> str:
     """An organiser account (ORGANISER_EMAIL / ORGANISER_PASSWORD); returns the email."""
-    from fundraiser.services import organisers
+    from fundraiser.services.organisers import organisers
 
     with app.app_context():
         organisers.create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)

@@ -36,7 +36,7 @@ from . import (  # noqa: E402,F401
     access_admin,
     donations,
     links,
-    money,
+    offline_money,
     organisers,
     outbox,
     overview,

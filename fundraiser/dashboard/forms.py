@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from ..money import AmountError, parse_amount
 from ..public.forms import clean_text
-from ..services import campaigns
-from ..services.offline import METHODS
+from ..services.campaigns import campaigns
+from ..services.offline.offline import METHODS
 
 
 def _parse_money(field: Any, currency: str) -> int:

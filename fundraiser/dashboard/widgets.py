@@ -19,7 +19,7 @@ from markupsafe import escape
 
 from ..models import Campaign, Team
 from ..security.headers import content_security_policy
-from ..services import teams
+from ..services.teams import teams
 from ..widgets.routes import public_url
 from . import bp
 from .access import current_scope, team_view

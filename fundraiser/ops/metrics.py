@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from .. import signals
 from ..extensions import db
 from ..models import Donation, OutboxMessage
-from ..services import campaigns
+from ..services.campaigns import campaigns
 from . import bp
 
 REQUESTS = Counter(

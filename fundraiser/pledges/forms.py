@@ -15,7 +15,7 @@ from ..models import Campaign
 from ..models.types import utcnow
 from ..money import format_decimal
 from ..public.forms import BAD_EMAIL, DonateForm, clean_text
-from ..services import pledges
+from ..services.pledges import pledges
 
 OTHER = "other"
 

@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from ..extensions import db
 from ..models import Campaign
 from ..public.forms import DonateForm
-from ..services import campaigns, links
+from ..services.campaigns import campaigns
+from ..services.links import links
 from . import bp
 
 

@@ -20,7 +20,9 @@ from ..money import format_decimal
 from ..public.forms import DonateForm
 from ..public.routes import start_donation_response
 from ..security import card_testing
-from ..services import campaigns, pledges, tokens
+from ..services import tokens
+from ..services.campaigns import campaigns
+from ..services.pledges import pledges
 from ..views import campaign_or_404
 from . import bp
 from .forms import PledgeForm

@@ -12,8 +12,10 @@ from ..models import Campaign
 from ..payments.stripe_gateway import PaymentProviderError
 from ..public_urls import public_url
 from ..security import card_testing, client_keys
-from ..services import campaigns, donation_intake, donations, fees, snapshots, teams
-from ..services.snapshots import CampaignStamp
+from ..services.campaigns import campaigns, snapshots
+from ..services.campaigns.snapshots import CampaignStamp
+from ..services.donations import donation_intake, donations, fees
+from ..services.teams import teams
 from ..views import NO_CAMPAIGN, campaign_or_404
 from . import bp
 from .forms import DonateForm

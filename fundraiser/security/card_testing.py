@@ -4,9 +4,9 @@ Four checks, all before any PaymentIntent is created:
 1. rate limits per address and per session on POST /donate (`limit_donations`);
 2. a honeypot field people never see (`HONEYPOT_FIELD`; see public/forms.py);
 3. one open intent per session, reused for repeated clicks
-   (services/donation_intake.py);
+   (services/donations/donation_intake.py);
 4. a cool-down after repeated declines from one address or session
-   (services/donation_intake.py).
+   (services/donations/donation_intake.py).
 Every refusal is the same `refusal()`: one status, one sentence, no headers that
 tell a tester which check tripped or how far the limit is.
 """

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .. import signals
-from . import pledges, receipts
+from .donations import receipts
+from .pledges import pledges
 
 
 def connect() -> None:

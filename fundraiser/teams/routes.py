@@ -8,7 +8,8 @@ from flask_babel import gettext
 
 from ..models import Campaign, Team
 from ..public.forms import DonateForm
-from ..services import campaigns, teams
+from ..services.campaigns import campaigns
+from ..services.teams import teams
 from ..views import campaign_or_404
 from . import bp
 

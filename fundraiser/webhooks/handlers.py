@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..payments.shapes import event_object, payment_intent
-from ..services import donations, stripe_sync
+from ..services.donations import donations, stripe_sync
 from .ledger import handles
 
 

@@ -1,6 +1,6 @@
 """Handlers for refunds and disputes, made here or in Stripe's own dashboard.
 
-Each records Stripe's object by its id and lets `services.deductions` move
+Each records Stripe's object by its id and lets `services.refunds.refunds_and_disputes` move
 `raised`; the ledger stores the event id in the same transaction.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..services import deductions
+from ..services.refunds import refunds_and_disputes
 from .ledger import handles
 
 
@@ -19,7 +19,7 @@ def _object(event: dict[str, Any]) -> dict[str, Any]:
 
 @handles("charge.refunded")
 def charge_refunded(event: dict[str, Any]) -> str:
-    return deductions.record_charge_refunded(
+    return refunds_and_disputes.record_charge_refunded(
         _object(event), event_created=int(event.get("created") or 0)
     )
 
@@ -29,7 +29,7 @@ def charge_refunded(event: dict[str, Any]) -> str:
 @handles("refund.failed")
 @handles("charge.refund.updated")
 def refund_changed(event: dict[str, Any]) -> str:
-    return deductions.record_refund(_object(event))
+    return refunds_and_disputes.record_refund(_object(event))
 
 
 @handles("charge.dispute.created")
@@ -38,4 +38,4 @@ def refund_changed(event: dict[str, Any]) -> str:
 @handles("charge.dispute.funds_withdrawn")
 @handles("charge.dispute.funds_reinstated")
 def dispute_changed(event: dict[str, Any]) -> str:
-    return deductions.record_dispute(_object(event))
+    return refunds_and_disputes.record_dispute(_object(event))

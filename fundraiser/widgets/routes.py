@@ -13,7 +13,8 @@ from flask.typing import ResponseReturnValue
 from ..models import Campaign, Team
 from ..money import format_money
 from ..public_urls import public_url
-from ..services import campaigns, share_cards, teams
+from ..services.campaigns import campaigns, share_cards
+from ..services.teams import teams
 from ..teams.routes import team_or_404
 from ..views import campaign_or_404
 from . import bp

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign
-from fundraiser.services import stats
+from fundraiser.services.reports import stats
 from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fundraiser.models import Campaign
-from fundraiser.services.donation_table import PER_PAGE
+from fundraiser.services.reports.donation_table import PER_PAGE
 from tests.support.dashboard import make_donation
 
 _ROW = re.compile(r'<tr data-donation="([^"]+)">')

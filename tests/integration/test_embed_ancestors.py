@@ -23,7 +23,7 @@ def _ancestors(client: FlaskClient, path: str) -> str:
 
 @pytest.fixture
 def team(app: Flask, campaign: Campaign) -> None:
-    from fundraiser.services import teams
+    from fundraiser.services.teams import teams
 
     with app.app_context():
         teams.create_team(campaign, name="Glasgow Pride", slug="glasgow")

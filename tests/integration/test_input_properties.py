@@ -24,7 +24,8 @@ from fundraiser.cli.operations import parse_since
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.money import AmountError, parse_amount
-from fundraiser.services import campaigns, donations
+from fundraiser.services.campaigns import campaigns
+from fundraiser.services.donations import donations
 from tests.support.attack import client_at
 from tests.support.http import csrf_token
 

@@ -14,7 +14,8 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Team
 from fundraiser.money import format_money_in
-from fundraiser.services import campaigns, tokens
+from fundraiser.services import tokens
+from fundraiser.services.campaigns import campaigns
 from tests.support.factories import add_donation, make_team
 from tests.support.http import csrf_token, donate
 from tests.support.i18n import english_words, readable_text

@@ -11,7 +11,7 @@ from flask import Flask
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, LoginFailure
 from fundraiser.models.types import utcnow
-from fundraiser.services import organisers
+from fundraiser.services.organisers import organisers
 from tests.conftest import ORGANISER_PASSWORD
 from tests.support.dashboard import login
 from tests.support.http import csrf_token

@@ -16,7 +16,8 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import AccountLink, Campaign, Organiser, Team
 from fundraiser.models.types import utcnow
-from fundraiser.services import organiser_accounts, organisers, tokens
+from fundraiser.services import tokens
+from fundraiser.services.organisers import organiser_accounts, organisers
 from tests.conftest import ORGANISER_PASSWORD
 from tests.support.accounts import audit_actions, audit_text, outbox, post_page, urls
 from tests.support.dashboard import login

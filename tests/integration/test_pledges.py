@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from fundraiser import mail
 from fundraiser.models import Campaign
-from fundraiser.services import reminders
+from fundraiser.services.pledges import reminders
 from tests.support.attack import client_at
 from tests.support.concurrency import run_at_once
 from tests.support.factories import set_deadline

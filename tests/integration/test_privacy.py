@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Erasure
 from fundraiser.models.types import utcnow
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 from tests.conftest import campaign_totals
 from tests.support import factories
 from tests.support.attack import client_at, donate_as
@@ -80,7 +80,7 @@ def test_erase_donor_clears_personal_data_keeps_amounts_and_logs_it(
     )
     other = add_donation(app, campaign, display_name=PUBLIC_NAME, email="sasha@example.org")
     with app.app_context():
-        from fundraiser.services.campaigns import bump_totals
+        from fundraiser.services.campaigns.campaigns import bump_totals
 
         bump_totals(campaign.id, raised=1500, donations=3)
         db.session.commit()

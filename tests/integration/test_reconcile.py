@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, StripeEvent
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 from tests.conftest import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support import stripe_events as se
 from tests.support.attack import client_at, donate_as, intent_id, pay
@@ -114,7 +114,7 @@ def test_fee_cover_and_offline_money_are_not_differences(
     from datetime import date
 
     from fundraiser.models import Organiser
-    from fundraiser.services import offline
+    from fundraiser.services.offline import offline
 
     localstripe.flush()
     response = donate_as(client_at(app, "192.0.2.80"), amount="4", cover_fees=True)

@@ -103,7 +103,7 @@ def test_audit_log_shows_every_action_with_who_and_no_secrets(
 
 
 def test_audit_record_drops_secret_looking_keys(app: Flask) -> None:
-    from fundraiser.services import audit
+    from fundraiser.services.organisers import audit
 
     with app.app_context():
         entry = audit.record("x", "y", password="hunter2", api_key="k", note="kept")

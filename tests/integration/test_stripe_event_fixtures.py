@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, StripeEvent
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import stripe_fixtures as fx
 

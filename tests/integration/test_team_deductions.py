@@ -1,7 +1,7 @@
 """Team totals after refunds and disputes: they follow the campaign's, by the same delta.
 
 Refunds and disputes arrive as signed webhooks (localstripe sends none); each
-moves `raised` through services/deductions.py, whose `donation_deducted`
+moves `raised` through services/refunds/refunds_and_disputes.py, whose `donation_deducted`
 signal moves the donation's team by the same change of the gift.
 """
 

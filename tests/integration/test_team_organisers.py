@@ -21,8 +21,12 @@ from flask.testing import FlaskClient
 from fundraiser.dashboard.access import TEAM_VIEW_ATTR
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Donation, Organiser, Refund, Team
-from fundraiser.services import campaign_settings, offline, organisers, refunds, teams
-from fundraiser.services.scope import ScopeError
+from fundraiser.services.campaigns import campaign_settings
+from fundraiser.services.offline import offline
+from fundraiser.services.organisers import organisers
+from fundraiser.services.organisers.scope import ScopeError
+from fundraiser.services.refunds import organiser_refunds
+from fundraiser.services.teams import teams
 from tests.conftest import ORGANISER_PASSWORD, LocalStripe, campaign_totals
 from tests.integration.test_login_required import sample_url
 from tests.support.dashboard import hidden_fields, login, post_form
@@ -269,8 +273,8 @@ def test_a_team_organiser_refunds_only_their_teams_donations(
     # Through the service directly: refused too, before Stripe is asked.
     with app.app_context():
         account = organisers.by_email(GLASGOW_ORGANISER)
-        with pytest.raises(refunds.RefundError, match="your own team"):
-            refunds.refund_from_dashboard(
+        with pytest.raises(organiser_refunds.RefundError, match="your own team"):
+            organiser_refunds.refund_from_dashboard(
                 theirs.id, amount_minor=700, note="", request_key="k1", organiser=account
             )
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Refund)) == 0

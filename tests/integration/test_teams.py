@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Team
-from fundraiser.services import teams
+from fundraiser.services.teams import teams
 from fundraiser.webhooks import ledger
 from tests.conftest import LocalStripe, campaign_totals
 from tests.support.factories import deliver, give, make_team, pending_donation, succeeded_event
@@ -165,7 +165,7 @@ def test_a_team_of_another_campaign_cannot_be_named(
 ) -> None:
     make_team(app, campaign.id, "Leeds")
     with app.app_context():
-        from fundraiser.services import campaigns
+        from fundraiser.services.campaigns import campaigns
 
         newer = campaigns.create_campaign(title="Newer drive", target_minor=1000)
         assert teams.by_slug(newer, "leeds") is None

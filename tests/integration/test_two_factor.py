@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, RecoveryCode, TwoFactor
-from fundraiser.services import organisers, two_factor
+from fundraiser.services.organisers import organisers, two_factor
 from tests.conftest import ORGANISER_PASSWORD
 from tests.support.accounts import (
     audit_actions,

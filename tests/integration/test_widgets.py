@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from fundraiser.models import Campaign, Team
-from fundraiser.services import share_cards
+from fundraiser.services.campaigns import share_cards
 from fundraiser.widgets import routes as widget_routes
 from fundraiser.widgets.embedding import is_embeddable
 from tests.support.factories import give, make_team

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Team
-from fundraiser.services import organisers
+from fundraiser.services.organisers import organisers
 from tests.conftest import ORGANISER_PASSWORD
 from tests.support.dashboard import login
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from fundraiser import http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
-from fundraiser.services.snapshots import CampaignStamp
+from fundraiser.services.campaigns.snapshots import CampaignStamp
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, success_delivery
@@ -189,7 +189,7 @@ def test_a_new_team_changes_the_campaign_page_etag(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
     """The page lists the teams: a new one must not hide behind a 304."""
-    from fundraiser.services import teams
+    from fundraiser.services.teams import teams
 
     etag = client.get("/").headers["ETag"]
     with app.app_context():

@@ -17,7 +17,7 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops import metrics
 from fundraiser.ops.requestlog import JsonFormatter, access_log
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 from tests.conftest import WEBHOOK_SECRET
 from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, intent_of, success_delivery

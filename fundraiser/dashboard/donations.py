@@ -16,10 +16,10 @@ from flask.typing import ResponseReturnValue
 
 from ..models import Donation
 from ..money import format_decimal, format_money
-from ..public.forms import clean_text
 from ..services.donations.donations import by_public_id
 from ..services.refunds import organiser_refunds
 from ..services.reports import donation_table, exports
+from ..text import clean_text
 from . import bp
 from .access import current_scope, team_view
 from .common import campaign_or_404, csv_export, organiser, page_number

@@ -54,7 +54,7 @@ def plural_forms(singular: str, plural: str) -> dict[str, str]:
 def script_words() -> dict[str, Any]:
     """The words static/js/*.js write, in the page's language (see static/js/i18n.js)."""
     return {
-        # donate.js (the first four mirror fundraiser/money.py and public/forms.py)
+        # donate.js (the first four mirror fundraiser/money.py and donate_form.py)
         "amount_missing": gettext("Please enter an amount."),
         "amount_format": gettext("Please enter an amount in numbers, like 4 or 4.50."),
         "amount_min": gettext("The smallest gift is %(amount)s."),

@@ -14,16 +14,15 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from ..donate_form import DonateForm
 from ..extensions import csrf
 from ..models import Campaign, Pledge
 from ..money import format_decimal
-from ..public.forms import DonateForm
-from ..public.routes import start_donation_response
 from ..security import card_testing
 from ..services import tokens
 from ..services.campaigns import campaigns
 from ..services.pledges import pledges
-from ..views import campaign_or_404
+from ..views import campaign_or_404, start_donation_response
 from . import bp
 from .forms import PledgeForm
 

@@ -15,8 +15,7 @@ from ..money import format_money
 from ..public_urls import public_url
 from ..services.campaigns import campaigns, share_cards
 from ..services.teams import teams
-from ..teams.routes import team_or_404
-from ..views import campaign_or_404
+from ..views import campaign_or_404, team_or_404
 from . import bp
 from .embedding import embeddable
 

@@ -8,7 +8,6 @@ holds a keyed hash of the email, never the email.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -20,10 +19,11 @@ from ...mail import outbox
 from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, Pledge
 from ...models.types import utcnow
 from ...security.client_keys import keyed_hash
+from ...text import donor_email_key
 from ..pledges import pledges
 
 ERASED_ADDRESS = "erased@invalid"  # RFC 2606: can never receive mail
-Eraser = Callable[[str], int]  # takes the normalised email, returns rows cleared
+Eraser = Callable[[str], int]  # takes text.donor_email_key(email), returns rows cleared
 ERASERS: dict[str, Eraser] = {}
 
 
@@ -39,11 +39,6 @@ def erases(kind: str) -> Callable[[Eraser], Eraser]:
         return func
 
     return register
-
-
-def normalise_email(email: str) -> str:
-    """Lower case, without surrounding space or control characters (NUL breaks PostgreSQL)."""
-    return re.sub(r"[\x00-\x1f\x7f\ud800-\udfff]", "", email).strip().lower()
 
 
 @erases("donations")
@@ -123,7 +118,7 @@ def erase_donor(email: str) -> Erasure:
     Amounts, states and totals are untouched. Safe to repeat (later runs clear
     nothing more, and are logged too). Moves no money.
     """
-    subject = normalise_email(email)
+    subject = donor_email_key(email)
     if not subject:
         raise ValueError("An email address is needed.")
     counts = {kind: eraser(subject) for kind, eraser in sorted(ERASERS.items())}

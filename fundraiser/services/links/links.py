@@ -14,12 +14,10 @@ import sqlalchemy as sa
 from ...extensions import db
 from ...models import Campaign, Donation, DonationDeduction, Organiser, SourceLink
 from ...money import format_money
+from ...text import is_one_line
 from ..organisers import audit
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-# What the donate form keeps of a hidden `source` (public/forms.clean_text):
-# a label with control characters would not come back as itself.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 class LinkError(ValueError):
@@ -28,7 +26,9 @@ class LinkError(ValueError):
 
 def _check_label(label: str) -> str:
     label = label.strip()
-    if not label or len(label) > 64 or _CONTROL.search(label):
+    # The label comes back through the donate form's hidden `source`, cleaned by
+    # text.clean_text: one that cleaning would change would not come back as itself.
+    if not label or len(label) > 64 or not is_one_line(label):
         raise LinkError("The label must be 1 to 64 characters, on one line.")
     return label
 

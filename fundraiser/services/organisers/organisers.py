@@ -25,6 +25,7 @@ from flask import current_app
 from ...extensions import db
 from ...models import LoginFailure, Organiser, Team
 from ...models.types import utcnow
+from ...text import email_key
 from . import audit
 from .scope import require_whole_campaign
 
@@ -62,7 +63,11 @@ class LoginResult:
 
 
 def normalise_email(text: str) -> str:
-    """The canonical form of an organiser's email; raises OrganiserError if invalid."""
+    """The canonical form of an organiser's email, for storing a new or changed one.
+
+    Validates (raises OrganiserError if invalid) and normalises the domain as
+    email_validator does; look-ups of typed text use `text.email_key` instead.
+    """
     try:
         return validate_email(text.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
@@ -77,7 +82,7 @@ def _check_password(password: str) -> None:
 
 
 def by_email(email: str) -> Organiser | None:
-    return db.session.scalar(sa.select(Organiser).where(Organiser.email == email.strip().lower()))
+    return db.session.scalar(sa.select(Organiser).where(Organiser.email == email_key(email)))
 
 
 def create_organiser(email: str, password: str, *, team: Team | None = None) -> Organiser:
@@ -227,7 +232,7 @@ def wait_needed(email: str, address: str, now: datetime | None = None) -> timede
     since = now - WINDOW
     waits = [timedelta(0)]
     for scope, key, free in (
-        ("account", _key("account", email.strip().lower()), FREE_FAILURES_PER_ACCOUNT),
+        ("account", _key("account", email_key(email)), FREE_FAILURES_PER_ACCOUNT),
         ("address", _key("address", address), FREE_FAILURES_PER_ADDRESS),
     ):
         seen = _failures(scope, key, since)
@@ -255,7 +260,7 @@ def authenticate(
     window, when a failure starts it; the typed text is never stored.
     """
     now = now or utcnow()
-    email = email.strip().lower()[:254]
+    email = email_key(email)[:254]
     organiser = by_email(email) if email else None
     trusted = organiser is not None and known_device == organiser.id
     if not trusted:

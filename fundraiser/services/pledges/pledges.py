@@ -24,6 +24,7 @@ from ...extensions import db
 from ...i18n.dates import date_long, date_short
 from ...models import Campaign, Donation, Pledge
 from ...models.types import utcnow
+from ...text import email_key
 from .. import state, tokens
 from ..campaigns.campaigns import bump_totals
 from . import pledge_mail
@@ -244,7 +245,7 @@ def unsubscribe(address: str) -> None:
     mail.suppress(address, mail.UNSUBSCRIBED, "unsubscribe link")
     db.session.execute(
         sa.update(Pledge)
-        .where(sa.func.lower(Pledge.email) == mail.normalise(address))
+        .where(sa.func.lower(Pledge.email) == email_key(address))
         .values(consent=False, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )

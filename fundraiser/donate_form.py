@@ -1,8 +1,10 @@
-"""The donate form. Validation only: no database, no Stripe."""
+"""The donate form, shared by the campaign, team, pledge and payday-link pages.
+
+Validation only: no database, no Stripe.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext
@@ -10,22 +12,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
-from ..i18n import current_locale
-from ..models import Campaign
-from ..money import AmountError, format_money_in, parse_amount
-
-# Control characters, and lone UTF-16 surrogates (which JSON's \\ud800 can carry
-# but no database can store).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
-
-
-def clean_text(value: Any) -> Any:
-    """Strip surrounding space and control characters; empty becomes None."""
-    if not isinstance(value, str):
-        return value
-    value = _CONTROL.sub("", value).strip()
-    return value or None
-
+from .i18n import current_locale
+from .models import Campaign
+from .money import AmountError, format_money_in, parse_amount
+from .text import clean_text
 
 BAD_EMAIL = lazy_gettext("That email address doesn't look right.")
 

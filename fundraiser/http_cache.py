@@ -136,7 +136,7 @@ class _SessionAwareInterface(SecureCookieSessionInterface):
             microcache.keep(app, request.environ, request.endpoint, token, response)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     if type(app.session_interface) is not SecureCookieSessionInterface:
         raise RuntimeError("http_cache needs Flask's default cookie sessions")
     app.session_interface = _SessionAwareInterface()

@@ -41,11 +41,6 @@ def may_open(endpoint: str) -> bool:
     return bool(getattr(view, TEAM_VIEW_ATTR, False))
 
 
-@bp.app_template_global("may_open")
-def _may_open(endpoint: str) -> bool:
-    return may_open(endpoint)
-
-
 @bp.before_request
 def limit_team_organisers() -> ResponseReturnValue | None:
     # Runs after require_organiser (registered first), so the user is known.

@@ -70,7 +70,7 @@ def limit_pledges(view: F) -> F:
     )(view)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def limited(exc: RateLimitExceeded) -> ResponseReturnValue:
         view = app.view_functions.get(request.endpoint or "")

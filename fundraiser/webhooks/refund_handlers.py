@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..services.refunds import refunds_and_disputes
-from .ledger import handles
 
 
 def _object(event: dict[str, Any]) -> dict[str, Any]:
@@ -17,25 +16,15 @@ def _object(event: dict[str, Any]) -> dict[str, Any]:
     return obj if isinstance(obj, dict) else {}
 
 
-@handles("charge.refunded")
 def charge_refunded(event: dict[str, Any]) -> str:
     return refunds_and_disputes.record_charge_refunded(
         _object(event), event_created=int(event.get("created") or 0)
     )
 
 
-@handles("refund.created")
-@handles("refund.updated")
-@handles("refund.failed")
-@handles("charge.refund.updated")
 def refund_changed(event: dict[str, Any]) -> str:
     return refunds_and_disputes.record_refund(_object(event))
 
 
-@handles("charge.dispute.created")
-@handles("charge.dispute.updated")
-@handles("charge.dispute.closed")
-@handles("charge.dispute.funds_withdrawn")
-@handles("charge.dispute.funds_reinstated")
 def dispute_changed(event: dict[str, Any]) -> str:
     return refunds_and_disputes.record_dispute(_object(event))

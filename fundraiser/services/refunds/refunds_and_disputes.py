@@ -339,7 +339,7 @@ def record_dispute(obj: dict[str, Any]) -> str:
     return _outcome(apply_deductions(donation.id), f"dispute {dispute_id} {dispute.status}")
 
 
-def _on_donation_succeeded(donation: Donation, **_: Any) -> None:
+def on_donation_succeeded(donation: Donation, **_: Any) -> None:
     """A refund or dispute that arrived before the payment's success applies now."""
     pending = db.session.scalar(
         sa.select(sa.literal(1))
@@ -354,6 +354,3 @@ def _on_donation_succeeded(donation: Donation, **_: Any) -> None:
     if pending:
         lock(donation.id)
         apply_deductions(donation.id)
-
-
-signals.donation_succeeded.connect(_on_donation_succeeded)

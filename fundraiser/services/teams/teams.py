@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext
 
-from ... import signals
 from ...extensions import db
 from ...models import Campaign, Donation, Organiser, Team
 from ...money import format_money
@@ -245,8 +244,7 @@ def bump_team_totals(team_id: int, *, raised: int = 0, donations: int = 0) -> No
     )
 
 
-@signals.donation_succeeded.connect
-def _count_for_team(donation: Donation, **_: Any) -> None:
+def count_for_team(donation: Donation, **_: Any) -> None:
     # Sent once per donation, inside the transaction that counts it for the
     # campaign, so the team moves with the campaign or not at all. The gift
     # counts, not the fee cover, as for the campaign.
@@ -254,8 +252,7 @@ def _count_for_team(donation: Donation, **_: Any) -> None:
         bump_team_totals(donation.team_id, raised=donation.amount_minor, donations=1)
 
 
-@signals.donation_deducted.connect
-def _deduct_for_team(donation: Donation, *, change: int, **_: Any) -> None:
+def deduct_for_team(donation: Donation, *, change: int, **_: Any) -> None:
     # Sent by services/refunds/refunds_and_disputes.py in the transaction that moves the
     # campaign's `raised` by -change (the gift's share, never the fee cover),
     # once per real change, so repeated events move neither total again.

@@ -174,13 +174,13 @@ def test_a_request_with_a_query_string_is_built_afresh(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
     etag = client.get("/").get_etag()[0]
-    app.extensions["http_cache"]["page-en"] = (etag, b"kept body")
+    app.extensions["http_cache"]["page-en"] = http_cache.CachedBody(etag, b"kept body")
     try:
         assert client.get("/").data == b"kept body"
         fresh = client.get("/?source=team-a")
         assert b"kept body" not in fresh.data
         assert campaign.title in fresh.get_data(as_text=True)
-        assert app.extensions["http_cache"]["page-en"] == (etag, b"kept body")
+        assert app.extensions["http_cache"]["page-en"] == http_cache.CachedBody(etag, b"kept body")
     finally:
         app.extensions["http_cache"].pop("page-en", None)
 

@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Campaign, Organiser
 from ..organisers import audit
 from ..organisers.scope import require_whole_campaign
-from .campaigns import CampaignError, bump_totals
+from .campaigns import CampaignError, pages_changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[s
         setattr(campaign, name, new[name])
     if "target_minor" in changed or "deadline" in changed:
         # Progress readers cache by totals_version; the target is part of what they show.
-        bump_totals(campaign_id)
+        pages_changed(campaign_id, what="target or deadline")
     audit.record("settings", "Changed " + ", ".join(changed), organiser=organiser, changes=detail)
     db.session.commit()
     return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,8 @@ from ...models import Campaign
 from ...money import AmountError, format_money, parse_amount
 from ...payments.minimums import minimum_charge
 from ..slugs import first_free, slugify
+
+logger = logging.getLogger(__name__)
 
 DEMO_SLUG = "chechnya-evacuations"
 DEMO_STORY = """\
@@ -167,3 +170,13 @@ def bump_totals(campaign_id: int, *, raised: int = 0, donations: int = 0, pledge
         )
         .execution_options(synchronize_session=False)
     )
+
+
+def pages_changed(campaign_id: int, *, what: str) -> None:
+    """Something the public pages show other than a total changed (`what`: a short
+    fixed label such as "target" or "team list", for the log): move the campaign's
+    `totals_version` so every cached body, ETag and badge is built afresh. Moves
+    no total; in the caller's transaction.
+    """
+    logger.debug("campaign %s: %s changed; cached pages rebuild", campaign_id, what)
+    bump_totals(campaign_id)

@@ -19,7 +19,7 @@ from flask_babel import gettext
 from ...extensions import db
 from ...models import Campaign, Donation, Organiser, Team
 from ...money import format_money
-from ..campaigns.campaigns import Progress, bump_totals
+from ..campaigns.campaigns import Progress, pages_changed
 from ..organisers import audit
 from ..organisers.scope import Scope, require_team, require_whole_campaign
 from ..slugs import first_free, slugify
@@ -118,7 +118,7 @@ def create_team(
     )
     db.session.add(team)
     # The campaign page lists the teams and is cached by the campaign's version.
-    bump_totals(campaign.id)
+    pages_changed(campaign.id, what="team list")
     db.session.flush()
     audit.record(
         "team_created",
@@ -159,7 +159,7 @@ def update_team(
     # Badges and share cards are cached by totals_version and show the name and
     # target; the campaign page (its leaderboard) by the campaign's version.
     team.totals_version += 1
-    bump_totals(team.campaign_id)
+    pages_changed(team.campaign_id, what="team settings")
     audit.record(
         "team_changed",
         f"Changed {', '.join(changed)} of team /t/{team.slug}",

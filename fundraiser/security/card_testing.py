@@ -2,7 +2,7 @@
 
 Four checks, all before any PaymentIntent is created:
 1. rate limits per address and per session on POST /donate (`limit_donations`);
-2. a honeypot field people never see (`HONEYPOT_FIELD`; see donate_form.py);
+2. a honeypot field people never see (`website` in donate_form.py);
 3. one open intent per session, reused for repeated clicks
    (services/donations/donation_intake.py);
 4. a cool-down after repeated declines from one address or session
@@ -25,7 +25,6 @@ from ..errors import respond
 from ..extensions import limiter
 from . import client_keys
 
-HONEYPOT_FIELD = "website"
 _STARTS_PAYMENTS = "_fundraiser_starts_payments"
 REFUSAL_STATUS = 429
 REFUSAL_MESSAGE = lazy_gettext(

@@ -230,16 +230,6 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
         _leave(pledge, FULFILLED, {"fulfilled_at": utcnow()})
 
 
-def paying_donation(pledge: Pledge) -> Donation | None:
-    """The succeeded donation that paid `pledge` (the first, if there were two)."""
-    return db.session.scalar(
-        sa.select(Donation)
-        .where(Donation.pledge_id == pledge.id, Donation.status == "succeeded")
-        .order_by(Donation.succeeded_at)
-        .limit(1)
-    )
-
-
 def unsubscribe(address: str) -> None:
     """Stop every reminder to `address` at once (queued ones included) and commit."""
     mail.suppress(address, mail.UNSUBSCRIBED, "unsubscribe link")

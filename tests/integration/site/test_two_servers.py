@@ -33,7 +33,7 @@ from tests.conftest import LocalStripe, free_port, wait_until
 
 pytestmark = pytest.mark.stripe
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 METRICS_TOKEN = "two-servers-" + secrets.token_hex(8)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

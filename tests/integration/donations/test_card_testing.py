@@ -2,7 +2,7 @@
 
 Run alone and read the figure:
 
-    .venv/bin/python -m pytest tests/integration/test_card_testing.py -s
+    .venv/bin/python -m pytest tests/integration/donations/test_card_testing.py -s
 
 Every check runs before a PaymentIntent is created, so "reached Stripe" is
 counted as PaymentIntents in the real localstripe process.

@@ -12,8 +12,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from fundraiser.models import Campaign
-from tests.conftest import ORGANISER_PASSWORD, LiveServer
 from tests.support.factories import give
+from tests.support.harness import ORGANISER_PASSWORD, LiveServer
 
 OpenPage = Callable[..., Page]
 

@@ -10,7 +10,7 @@ from fundraiser import signals
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, DonationTransition
 from fundraiser.services.donations import donations
-from tests.conftest import campaign_totals
+from tests.support.harness import campaign_totals
 from tests.support.stripe_events import payment_intent
 
 

@@ -16,9 +16,9 @@ from fundraiser import http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.services.campaigns.snapshots import CampaignStamp
-from tests.conftest import WEBHOOK_SECRET
 from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, success_delivery
+from tests.support.harness import WEBHOOK_SECRET
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from fundraiser import create_app
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.security import card_testing
-from tests.conftest import LiveServer, LocalStripe, wait_until
 from tests.support.attack import client_at, donate_as, intent_id, intent_ids, pay
+from tests.support.harness import LiveServer, LocalStripe, wait_until
 from tests.support.http import csrf_token
 
 ATTACKER = "203.0.113.66"

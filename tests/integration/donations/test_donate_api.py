@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.services.donations import donations
-from tests.conftest import LiveServer, LocalStripe, campaign_totals, wait_until
+from tests.support.harness import LiveServer, LocalStripe, campaign_totals, wait_until
 from tests.support.http import csrf_token, donate
 
 pytestmark = pytest.mark.stripe

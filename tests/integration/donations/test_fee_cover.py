@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.services.donations import fees
-from tests.conftest import LiveServer, LocalStripe, campaign_totals, wait_until
 from tests.support.factories import deliver, pending_donation, succeeded_event
+from tests.support.harness import LiveServer, LocalStripe, campaign_totals, wait_until
 from tests.support.http import donate
 
 pytestmark = pytest.mark.stripe

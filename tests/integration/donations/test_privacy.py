@@ -13,9 +13,9 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Erasure
 from fundraiser.models.types import utcnow
 from fundraiser.services.donations import donations
-from tests.conftest import campaign_totals
 from tests.support import factories
 from tests.support.attack import client_at, donate_as
+from tests.support.harness import campaign_totals
 
 pytestmark = pytest.mark.stripe
 

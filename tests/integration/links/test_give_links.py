@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, SourceLink
-from tests.conftest import LocalStripe
+from tests.support.harness import LocalStripe
 from tests.support.http import csrf_token, donate
 from tests.support.pledges import cli, donations, outbox, webhook_success
 from tests.support.smtp import SmtpSink

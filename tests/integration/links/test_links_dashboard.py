@@ -12,11 +12,11 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Donation, DonationDeduction, SourceLink
-from tests.conftest import LocalStripe
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
 from tests.support.dashboard import audit_entries, post_form
 from tests.support.factories import deliver, succeeded_event
+from tests.support.harness import LocalStripe
 from tests.support.http import csrf_token, donate
 from tests.support.qr import decode_png, decode_svg
 

@@ -13,8 +13,8 @@ from fundraiser.extensions import db
 from fundraiser.mail import sender
 from fundraiser.models import EmailSuppression, OutboxMessage
 from fundraiser.models.types import utcnow
-from tests.conftest import free_port
 from tests.support.concurrency import run_at_once
+from tests.support.harness import free_port
 from tests.support.smtp import SmtpSink
 
 

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, OfflineGift
-from tests.conftest import campaign_totals
 from tests.support.dashboard import hidden_fields, post_form
+from tests.support.harness import campaign_totals
 
 TODAY = datetime.now(UTC).date()
 

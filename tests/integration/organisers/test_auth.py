@@ -13,8 +13,8 @@ from fundraiser import create_app
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, LoginFailure, Organiser
 from fundraiser.services.organisers import organisers
-from tests.conftest import ORGANISER_PASSWORD
 from tests.support.dashboard import login
+from tests.support.harness import ORGANISER_PASSWORD
 from tests.support.http import csrf_token
 
 

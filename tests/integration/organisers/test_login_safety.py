@@ -12,8 +12,8 @@ from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, LoginFailure
 from fundraiser.models.types import utcnow
 from fundraiser.services.organisers import organisers
-from tests.conftest import ORGANISER_PASSWORD
 from tests.support.dashboard import login
+from tests.support.harness import ORGANISER_PASSWORD
 from tests.support.http import csrf_token
 
 ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}

@@ -18,10 +18,10 @@ from fundraiser.models import AccountLink, Campaign, Organiser, Team
 from fundraiser.models.types import utcnow
 from fundraiser.services import tokens
 from fundraiser.services.organisers import organiser_accounts, organisers
-from tests.conftest import ORGANISER_PASSWORD
 from tests.support.accounts import audit_actions, audit_text, outbox, post_page, urls
 from tests.support.dashboard import login
 from tests.support.factories import make_team
+from tests.support.harness import ORGANISER_PASSWORD
 from tests.support.smtp import SmtpSink
 
 _CSRF = re.compile(r'content="[^"]+">')

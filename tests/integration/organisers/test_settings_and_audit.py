@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign
-from tests.conftest import ORGANISER_PASSWORD
 from tests.support.dashboard import post_form
+from tests.support.harness import ORGANISER_PASSWORD
 
 SETTINGS = {
     "title": "Get them out",

@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, RecoveryCode, TwoFactor
 from fundraiser.services.organisers import organisers, two_factor
-from tests.conftest import ORGANISER_PASSWORD
 from tests.support.accounts import (
     audit_actions,
     audit_text,
@@ -25,6 +24,7 @@ from tests.support.accounts import (
 )
 from tests.support.dashboard import hidden_fields, login
 from tests.support.factories import make_team
+from tests.support.harness import ORGANISER_PASSWORD
 
 
 def test_enrol_by_qr_code_then_login_needs_the_code(

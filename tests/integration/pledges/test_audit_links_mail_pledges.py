@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, OutboxMessage
 from fundraiser.models.types import utcnow
-from tests.conftest import ORGANISER_PASSWORD
 from tests.support.dashboard import hidden_fields, post_form
+from tests.support.harness import ORGANISER_PASSWORD
 from tests.support.smtp import SmtpSink
 
 MAIL_PASSWORD = "smtp-password-never-logged"

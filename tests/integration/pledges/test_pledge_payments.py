@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from fundraiser.models import Campaign, Pledge
 from fundraiser.models.types import utcnow
 from fundraiser.services import tokens
-from tests.conftest import WEBHOOK_SECRET, LocalStripe
 from tests.support import stripe_events as se
+from tests.support.harness import WEBHOOK_SECRET, LocalStripe
 from tests.support.http import csrf_token
 from tests.support.pledges import (
     at,

@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Donation, Refund
-from tests.conftest import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
 from tests.support.dashboard import hidden_fields
 from tests.support.factories import paid_donation
+from tests.support.harness import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support.http import donate
 
 pytestmark = pytest.mark.stripe

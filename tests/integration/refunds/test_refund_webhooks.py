@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Dispute, Donation, Refund
 from fundraiser.services.donations import donations
-from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
+from tests.support.harness import WEBHOOK_SECRET, campaign_totals
 
 INTENT = "pi_refund_test_1"
 

@@ -14,10 +14,10 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Team
-from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
 from tests.support.factories import give
+from tests.support.harness import WEBHOOK_SECRET, campaign_totals
 
 
 def team_totals(app: Flask, team: Team) -> tuple[int, int]:

@@ -9,11 +9,11 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Donation, DonationDeduction
 from fundraiser.money import format_decimal
-from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
 from tests.support.dashboard import iso, make_donation, neutralised
 from tests.support.dashboard import parse_csv as parse
+from tests.support.harness import WEBHOOK_SECRET
 
 FORMULA_NAME = '=HYPERLINK("x")'
 

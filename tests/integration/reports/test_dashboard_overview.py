@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign
 from fundraiser.services.reports import stats
-from tests.conftest import WEBHOOK_SECRET
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
 from tests.support.dashboard import make_donation, make_pledge_row, post_form
+from tests.support.harness import WEBHOOK_SECRET
 
 _STAT = re.compile(
     r'data-stat="(?P<name>[\w-]+)"(?: data-(?:minor|count)="(?P<num>\d+)")?>(?P<text>[^<]*)<'

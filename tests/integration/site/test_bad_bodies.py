@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, StripeEvent
-from tests.conftest import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
 from tests.support import stripe_events as se
+from tests.support.harness import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
 from tests.support.http import csrf_token
 
 DEEP = 5_000

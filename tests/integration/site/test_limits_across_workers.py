@@ -20,8 +20,8 @@ import pytest
 from flask import Flask
 
 from fundraiser.models import Campaign
-from tests.conftest import LocalStripe
 from tests.support.attack import intent_ids
+from tests.support.harness import LocalStripe
 from tests.support.servers import gunicorn
 
 WORKERS = 5

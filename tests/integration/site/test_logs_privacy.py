@@ -26,7 +26,7 @@ from flask import Flask
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, OutboxMessage
 from fundraiser.ops.redaction import redact
-from tests.conftest import ROOT, LocalStripe
+from tests.support.harness import ROOT, LocalStripe
 from tests.support.pledges import today
 from tests.support.servers import gunicorn
 

@@ -7,7 +7,7 @@ import re
 from flask.testing import FlaskClient
 
 from fundraiser.models import Campaign
-from tests.conftest import LocalStripe
+from tests.support.harness import LocalStripe
 from tests.support.http import donate
 
 

@@ -22,8 +22,8 @@ import redis
 from flask import Flask
 
 from fundraiser.models import Campaign
-from tests.conftest import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
 from tests.support.attack import intent_ids
+from tests.support.harness import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 ATTEMPTS = 30

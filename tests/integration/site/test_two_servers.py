@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from tests.conftest import LocalStripe, free_port, wait_until
+from tests.support.harness import LocalStripe, free_port, wait_until
 
 pytestmark = pytest.mark.stripe
 

@@ -27,10 +27,10 @@ from fundraiser.services.organisers import organisers
 from fundraiser.services.organisers.scope import ScopeError
 from fundraiser.services.refunds import organiser_refunds
 from fundraiser.services.teams import teams
-from tests.conftest import ORGANISER_PASSWORD, LocalStripe, campaign_totals
 from tests.integration.organisers.test_login_required import sample_url
 from tests.support.dashboard import hidden_fields, login, post_form
 from tests.support.factories import give, paid_donation, pending_donation
+from tests.support.harness import ORGANISER_PASSWORD, LocalStripe, campaign_totals
 from tests.support.team_dashboard import team_organiser
 
 GLASGOW_ORGANISER = "ali@glasgow.example"

@@ -13,8 +13,8 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Team
 from fundraiser.services.teams import teams
 from fundraiser.webhooks import ledger
-from tests.conftest import LocalStripe, campaign_totals
 from tests.support.factories import deliver, give, make_team, pending_donation, succeeded_event
+from tests.support.harness import LocalStripe, campaign_totals
 from tests.support.http import csrf_token, donate
 
 

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, StripeEvent
 from fundraiser.services.donations import donations
-from tests.conftest import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support import stripe_events as se
 from tests.support.attack import client_at, donate_as, intent_id, pay
+from tests.support.harness import WEBHOOK_SECRET, LocalStripe, campaign_totals
 
 pytestmark = pytest.mark.stripe
 
@@ -139,7 +139,7 @@ def test_a_correct_ledger_with_a_refunded_fee_cover_has_nothing_to_fix(
 ) -> None:
     """Refunding the whole charge (gift + cover) takes the gift out of `raised`, no more:
     Stripe's side, counted the same way, agrees instead of showing the cover twice."""
-    from tests.conftest import wait_until
+    from tests.support.harness import wait_until
 
     localstripe.flush()
     response = donate_as(client_at(app, "192.0.2.81"), amount="4", cover_fees=True)

@@ -25,7 +25,7 @@ from stripe._stripe_service import StripeService
 
 from fundraiser.models import Campaign
 from fundraiser.payments import stripe_gateway
-from tests.conftest import LiveServer, LocalStripe, campaign_totals, free_port, wait_until
+from tests.support.harness import LiveServer, LocalStripe, campaign_totals, free_port, wait_until
 from tests.support.http import donate
 from tests.support.stripe_contract import violations
 

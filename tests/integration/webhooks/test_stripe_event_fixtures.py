@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, StripeEvent
 from fundraiser.services.donations import donations
-from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import stripe_fixtures as fx
+from tests.support.harness import WEBHOOK_SECRET, campaign_totals
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, DonationTransition, StripeEvent
 from fundraiser.services.donations import donations
-from tests.conftest import WEBHOOK_SECRET, LocalStripe, campaign_totals
 from tests.support import stripe_events as se
 from tests.support.attack import client_at, donate_as, intent_id, pay
 from tests.support.factories import add_donation
+from tests.support.harness import WEBHOOK_SECRET, LocalStripe, campaign_totals
 
 pytestmark = pytest.mark.stripe
 

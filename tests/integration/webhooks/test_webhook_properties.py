@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, DonationTransition, StripeEvent
 from fundraiser.services.donations import donations
-from tests.conftest import WEBHOOK_SECRET
 from tests.support import stripe_events as se
 from tests.support.factories import add_donation
+from tests.support.harness import WEBHOOK_SECRET
 
 pytestmark = pytest.mark.stripe
 

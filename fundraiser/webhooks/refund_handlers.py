@@ -1,7 +1,8 @@
-"""Handlers for refunds and disputes, made here or in Stripe's own dashboard.
+"""Handlers for refund and dispute events, made here or in Stripe's own dashboard.
 
-Each records Stripe's object by its id and lets `services.refunds.refunds_and_disputes` move
-`raised`; the ledger stores the event id in the same transaction.
+Each only unwraps the event: the logic lives in services/refunds/ (which
+records Stripe's object by its id and moves `raised`); the ledger stores the
+event id in the same transaction. Registered in fundraiser/wiring.py.
 """
 
 from __future__ import annotations

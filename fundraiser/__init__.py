@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_login import current_user
 from sqlalchemy import event
 
 from . import config as config_module
@@ -44,11 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    # Flask-Login's own context processor loads the user for every template,
-    # reading the session and so marking every public page `Vary: Cookie`.
-    # The proxy below is loaded only by templates that use it (the dashboard).
+    # The user is offered to templates by templating.py, loaded only where used.
     login_manager.init_app(app, add_context_processor=False)
-    app.context_processor(lambda: {"current_user": current_user})
     from .security import db_limits  # noqa: F401  registers the "fundraiser-db://" storage
 
     limiter.init_app(app)
@@ -72,8 +68,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         templating,
         webhooks,
         widgets,
+        wiring,
     )
-    from .services import subscribers
 
     app.register_blueprint(public.bp)
     app.register_blueprint(pledges.bp)
@@ -84,10 +80,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(widgets.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
-    errors.register(app)
-    templating.register(app)
-    subscribers.connect()
-    http_cache.register(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    wiring.init_app(app)
+    http_cache.init_app(app)
     ops.init_app(app)
     # Last, so its ProxyFix is the outermost WSGI layer: the client's address and
     # scheme are right before anything (the micro-cache, request logs) reads them.

@@ -58,7 +58,7 @@ def respond(code: int, message: object) -> ResponseReturnValue:
     return render_template("error.html", code=code, message=message), code
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:
         return respond(400, _CSRF_WORDS)

@@ -17,13 +17,14 @@ import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask, Request, Response, current_app, g, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
 from . import microcache
-from .services import snapshots
-from .services.snapshots import CampaignStamp
+from .services.campaigns import snapshots
+from .services.campaigns.snapshots import CampaignStamp
 
 # Short enough that the page's 3-second poll still shows a new total within
 # 5 seconds through a cache; long enough that a cache answers a spike.
@@ -35,6 +36,25 @@ PRIVATE_CACHE_CONTROL = "private, no-cache"
 _BODY_SETTINGS = ("STRIPE_JS_URL", "STRIPE_PUBLISHABLE_KEY", "LOCALSTRIPE_SHIM")
 
 Builder = Callable[[], tuple[CampaignStamp, bytes]]
+
+
+# What this process keeps under app.extensions (one app may serve many requests
+# at once; each value is replaced whole, never changed in place).
+class HeldStamp(NamedTuple):
+    """The campaign's stamp as last read from the database (`http_cache_stamp`).
+
+    A tuple so fundraiser/microcache.py reads it as (stamp, read_at) too.
+    """
+
+    stamp: CampaignStamp | None
+    read_at: float  # time.monotonic() of the read
+
+
+class CachedBody(NamedTuple):
+    """A rendered body kept for every visitor, under its kind in `http_cache`."""
+
+    etag: str
+    body: bytes
 
 
 def _build_id(app: Flask) -> str:
@@ -63,12 +83,12 @@ def current_stamp() -> CampaignStamp | None:
     ttl = float(current_app.config.get("STAMP_TTL_SECONDS") or 0)
     if ttl <= 0:
         return snapshots.current_stamp()
-    held = current_app.extensions.get("http_cache_stamp")
+    held: HeldStamp | None = current_app.extensions.get("http_cache_stamp")
     now = time.monotonic()
-    if held is not None and now - held[1] < ttl:
-        return held[0]
+    if held is not None and now - held.read_at < ttl:
+        return held.stamp
     stamp = snapshots.current_stamp()
-    current_app.extensions["http_cache_stamp"] = (stamp, now)
+    current_app.extensions["http_cache_stamp"] = HeldStamp(stamp, now)
     return stamp
 
 
@@ -89,12 +109,12 @@ def conditional(
     if request.if_none_match.contains_weak(etag):
         response = app.response_class(status=304)
     else:
-        bodies: dict[str, tuple[str, bytes]] = app.extensions.setdefault("http_cache", {})
+        bodies: dict[str, CachedBody] = app.extensions.setdefault("http_cache", {})
         # A query string may shape the body (a source tag, say): build those afresh.
         plain = not request.query_string
         cached = bodies.get(kind) if plain else None
-        if cached is not None and cached[0] == etag:
-            body = cached[1]
+        if cached is not None and cached.etag == etag:
+            body = cached.body
         else:
             built_stamp, body = build()
             stamp, etag = built_stamp, etag_for(kind, built_stamp)
@@ -129,14 +149,14 @@ class _SessionAwareInterface(SecureCookieSessionInterface):
         pending = g.pop("http_cache_pending", None)
         if pending is not None and shared:
             kind, etag, body = pending
-            app.extensions.setdefault("http_cache", {})[kind] = (etag, body)
+            app.extensions.setdefault("http_cache", {})[kind] = CachedBody(etag, body)
         token = g.pop("http_cache_stamp_token", None)
         plain_get = request.method == "GET" and not request.query_string
         if token and shared and plain_get and response.status_code == 200:
             microcache.keep(app, request.environ, request.endpoint, token, response)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     if type(app.session_interface) is not SecureCookieSessionInterface:
         raise RuntimeError("http_cache needs Flask's default cookie sessions")
     app.session_interface = _SessionAwareInterface()

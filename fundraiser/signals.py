@@ -3,6 +3,7 @@
 Receivers run inside the transaction of the change that sent them (before its
 commit), so what they write is stored with that change or not at all. They
 must not call Stripe or send mail directly: write to the outbox instead.
+Every receiver is connected in fundraiser/wiring.py (`RECEIVERS`).
 """
 
 from blinker import Namespace

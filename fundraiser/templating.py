@@ -1,35 +1,81 @@
-"""Template filters and globals."""
+"""The one place template filters, globals and context processors are registered.
+
+A helper a template needs goes here, whichever area defines it, so a newcomer
+reading a template finds every name it may use in this file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import Flask
+from flask_login import current_user
 
-from .i18n import current_locale
-from .money import format_money_in
-from .services.fees import configured_cover
+from .dashboard.access import may_open
+from .i18n import current_locale, page
+from .money import format_decimal, format_money_in
+from .pledges.forms import PledgeForm
+from .public_urls import public_url
+from .services.donations.fees import configured_cover
+from .widgets.routes import donations_phrase, share_version
 
 
-def register(app: Flask) -> None:
-    app.add_template_global(configured_cover, "fee_cover")
+# In the page's language: "£4.50" in English, "4,50 £" in Russian.
+def money(minor: int, currency: str) -> str:
+    return format_money_in(minor, currency, current_locale())
 
-    # In the page's language: "£4.50" in English, "4,50 £" in Russian.
-    @app.template_filter("money")
-    def money(minor: int, currency: str) -> str:
-        return format_money_in(minor, currency, current_locale())
 
-    @app.template_filter("money_trim")
-    def money_trim(minor: int, currency: str) -> str:
-        return format_money_in(minor, currency, current_locale(), trim=True)
+def money_trim(minor: int, currency: str) -> str:
+    return format_money_in(minor, currency, current_locale(), trim=True)
 
-    @app.template_filter("isodate")
-    def isodate(value: datetime | None) -> str:
-        return value.isoformat() if value else ""
+
+def isodate(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def decimal(minor: int, currency: str) -> str:
+    """450 GBP -> "4.50": an amount as a form field's value."""
+    return format_decimal(minor, currency)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "money": money,
+    "money_trim": money_trim,
+    "isodate": isodate,
+    "decimal": decimal,
+    **page.TEMPLATE_FILTERS,
+}
+
+GLOBALS: dict[str, Callable[..., Any]] = {
+    "fee_cover": configured_cover,
+    # Links and cards seen elsewhere: see fundraiser/public_urls.py.
+    "public_url": public_url,
+    "donations_phrase": donations_phrase,
+    "share_version": share_version,
+    # The dashboard's navigation shows a team organiser only the pages they may open.
+    "may_open": may_open,
+    **page.TEMPLATE_GLOBALS,
+}
+
+
+def init_app(app: Flask) -> None:
+    """Register every filter, global and context processor on `app`."""
+    for name, fn in FILTERS.items():
+        app.add_template_filter(fn, name)
+    for name, fn in GLOBALS.items():
+        app.add_template_global(fn, name)
 
     @app.context_processor
-    def stripe_settings() -> dict[str, object]:
+    def shared_context() -> dict[str, object]:
         return {
+            # Flask-Login's own context processor loads the user for every
+            # template, reading the session and so marking every public page
+            # `Vary: Cookie`; this proxy is loaded only by templates that use it.
+            "current_user": current_user,
+            # Lets the campaign page include the pledge form without its view knowing.
+            "new_pledge_form": PledgeForm.blank,
             "stripe_js_url": app.config["STRIPE_JS_URL"],
             "stripe_publishable_key": app.config["STRIPE_PUBLISHABLE_KEY"],
             "localstripe_shim": app.config.get("LOCALSTRIPE_SHIM", False),

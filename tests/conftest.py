@@ -8,77 +8,32 @@ migrations and emptied before each test.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
-import stripe
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import make_server
 
 from fundraiser import create_app
 from fundraiser.extensions import db, limiter
 from fundraiser.models import Campaign
-from fundraiser.services import campaigns
+from fundraiser.services.campaigns import campaigns
+from tests.support.harness import (
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    ROOT,
+    WEBHOOK_SECRET,
+    LiveServer,
+    LocalStripe,
+    free_port,
+    wait_for_http,
+)
 from tests.support.smtp import SmtpSink
-
-ROOT = Path(__file__).resolve().parent.parent
-WEBHOOK_SECRET = "whsec_test_" + "0" * 24
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_http(url: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
-@dataclass
-class LocalStripe:
-    """A running localstripe process (real HTTP, real SDK calls)."""
-
-    base: str
-    process: subprocess.Popen[bytes]
-
-    def client(self) -> stripe.StripeClient:
-        return stripe.StripeClient("sk_test_local", base_addresses={"api": self.base})
-
-    def flush(self) -> None:
-        req = urllib.request.Request(self.base + "/_config/data", method="DELETE")
-        urllib.request.urlopen(req, timeout=10).close()
-
-    def register_webhook(self, url: str, secret: str = WEBHOOK_SECRET, name: str = "app") -> None:
-        body = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
-        req = urllib.request.Request(f"{self.base}/_config/webhooks/{name}", data=body)
-        urllib.request.urlopen(req, timeout=10).close()
-
-    def intent_count(self) -> int:
-        return len(self.client().v1.payment_intents.list(params={"limit": 100}).data)
 
 
 @pytest.fixture(scope="session")
@@ -184,19 +139,6 @@ def campaign(app: Flask) -> Campaign:
         return created
 
 
-def campaign_totals(app: Flask) -> tuple[int, int]:
-    """(raised, donations) as stored, read fresh."""
-    with app.app_context():
-        row = db.session.execute(sa.select(Campaign.raised_minor, Campaign.donations_count)).one()
-        return int(row[0]), int(row[1])
-
-
-@dataclass
-class LiveServer:
-    url: str
-    server: BaseWSGIServer
-
-
 @pytest.fixture(scope="session")
 def live_server(app: Flask, localstripe: LocalStripe) -> Iterator[LiveServer]:
     """The app served over real HTTP in a thread, with localstripe's webhook pointed at it."""
@@ -208,18 +150,6 @@ def live_server(app: Flask, localstripe: LocalStripe) -> Iterator[LiveServer]:
     localstripe.register_webhook(url + "/stripe/webhook")
     yield LiveServer(url=url, server=server)
     server.shutdown()
-
-
-def wait_until(
-    predicate: Callable[[], object], timeout: float = 10.0, interval: float = 0.1
-) -> bool:
-    """Poll `predicate` until it is truthy or `timeout` passes; return its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return bool(value)
-        time.sleep(interval)
 
 
 @pytest.fixture(scope="session")
@@ -240,15 +170,11 @@ def smtp(app: Flask, smtp_server: SmtpSink) -> Iterator[SmtpSink]:
     app.config.update(saved)
 
 
-# --- Organisers (the dashboard) ---
-ORGANISER_EMAIL = "robin@example.org"
-ORGANISER_PASSWORD = "correct horse battery"
-
-
+# --- Organisers (the dashboard): ORGANISER_EMAIL / ORGANISER_PASSWORD in tests/support/harness.py ---
 @pytest.fixture
 def organiser(app: Flask) -> str:
     """An organiser account (ORGANISER_EMAIL / ORGANISER_PASSWORD); returns the email."""
-    from fundraiser.services import organisers
+    from fundraiser.services.organisers import organisers
 
     with app.app_context():
         organisers.create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD)

@@ -9,8 +9,9 @@ from flask_babel import gettext
 from .. import http_cache
 from ..i18n.page import provider_words
 from ..money import format_money
-from ..services import campaigns, donations, snapshots
-from ..services.snapshots import CampaignStamp
+from ..services.campaigns import campaigns, snapshots
+from ..services.campaigns.snapshots import CampaignStamp
+from ..services.donations import donations
 from . import bp
 
 

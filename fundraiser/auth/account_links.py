@@ -13,8 +13,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..services import organiser_accounts
-from ..services.organisers import MIN_PASSWORD_LENGTH, OrganiserError
+from ..services.organisers import organiser_accounts
+from ..services.organisers.organisers import MIN_PASSWORD_LENGTH, OrganiserError
 from ..services.tokens import TokenError
 from . import bp
 

@@ -15,7 +15,7 @@ from ..extensions import login_manager
 from ..models import Organiser
 from ..security import client_keys
 from ..security.redirects import safe_target
-from ..services import organisers, two_factor
+from ..services.organisers import organisers, two_factor
 from . import bp, devices, login_session
 from . import two_factor as second_step
 

@@ -3,7 +3,7 @@
 After the password is right, `begin` keeps only "who, which session version,
 since when and where to go" in the (signed) session and asks for a code; the
 organiser is logged in only when `verify_login` accepts it. Counting wrong
-codes is done in the database (services/two_factor.py), so replaying an old
+codes is done in the database (services/organisers/two_factor.py), so replaying an old
 cookie does not reset it.
 """
 
@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..models import Organiser
-from ..services import two_factor
-from ..services.two_factor import Outcome
+from ..services.organisers import two_factor
+from ..services.organisers.two_factor import Outcome
 from . import bp, login_session
 
 PENDING = "two_factor_pending"

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..models import Campaign, Donation
 from ..models.types import UTCDateTime, utcnow
-from ..services import campaigns
-from ..services.donations import PENDING, SUCCEEDED
+from ..services.campaigns import campaigns
+from ..services.donations.donations import PENDING, SUCCEEDED
 from . import bp
 from .commands import demo
 

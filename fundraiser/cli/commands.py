@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from ..money import AmountError, format_money, parse_amount
-from ..services import campaigns
+from ..services.campaigns import campaigns
 from . import bp
 
 

@@ -9,7 +9,8 @@ from flask import current_app
 from ..extensions import db
 from ..models import Donation
 from ..payments import stripe_gateway
-from ..services import campaigns, donations
+from ..services.campaigns import campaigns
+from ..services.donations import donations
 from . import bp
 
 # (amount in pence, name, show the name?, source label)

@@ -9,8 +9,8 @@ import click
 
 from ..money import format_money
 from ..payments.stripe_gateway import PaymentProviderError
-from ..services import privacy
-from ..services.reconcile import Report, Total, reconcile
+from ..services.donations import privacy
+from ..services.donations.reconcile import Report, Total, reconcile
 from . import bp
 
 _DURATION = re.compile(r"P(?:(\d{1,4})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,8})M)?)?")

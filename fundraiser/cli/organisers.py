@@ -8,7 +8,9 @@ from collections.abc import Callable
 import click
 
 from ..models import Organiser, Team
-from ..services import campaigns, organiser_accounts, organisers, teams, two_factor
+from ..services.campaigns import campaigns
+from ..services.organisers import organiser_accounts, organisers, two_factor
+from ..services.teams import teams
 from . import bp
 
 

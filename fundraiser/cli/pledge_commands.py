@@ -12,7 +12,9 @@ from ..extensions import db
 from ..models import OutboxMessage
 from ..models.types import utcnow
 from ..money import AmountError, parse_amount
-from ..services import campaigns, links, reminders
+from ..services.campaigns import campaigns
+from ..services.links import links
+from ..services.pledges import reminders
 from . import bp
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..money import AmountError, format_money, parse_amount
-from ..services import campaigns, teams
+from ..services.campaigns import campaigns
+from ..services.teams import teams
 from . import bp
 
 

@@ -1,7 +1,7 @@
 """The organisers' dashboard. Every route here requires a logged-in organiser.
 
 Login is enforced once, for the whole blueprint, in `before_request`, so a
-new page cannot forget it; tests/integration/test_login_required.py walks the
+new page cannot forget it; tests/integration/organisers/test_login_required.py walks the
 URL map to prove it for every route that is not deliberately public.
 """
 
@@ -36,7 +36,7 @@ from . import (  # noqa: E402,F401
     access_admin,
     donations,
     links,
-    money,
+    offline_money,
     organisers,
     outbox,
     overview,

@@ -4,7 +4,7 @@ A team organiser (`Organiser.team_id` set) gets 403 on every dashboard page
 not marked `@team_view`, so a page added later is campaign-only until someone
 marks it and scopes its queries. Pages marked `@team_view` take what they
 show from `current_scope()`, whose where-clauses limit every query to the
-organiser's team (fundraiser/services/scope.py).
+organiser's team (fundraiser/services/organisers/scope.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..errors import respond
-from ..services.scope import Scope, ScopeError, for_organiser
+from ..services.organisers.scope import Scope, ScopeError, for_organiser
 from . import bp
 from .common import campaign_or_404, organiser
 
@@ -39,11 +39,6 @@ def may_open(endpoint: str) -> bool:
         return True
     view = current_app.view_functions.get(endpoint)
     return bool(getattr(view, TEAM_VIEW_ATTR, False))
-
-
-@bp.app_template_global("may_open")
-def _may_open(endpoint: str) -> bool:
-    return may_open(endpoint)
 
 
 @bp.before_request

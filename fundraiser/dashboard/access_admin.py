@@ -14,9 +14,10 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..models import Organiser
-from ..services import organiser_accounts, teams
-from ..services.organisers import OrganiserError
-from ..services.scope import Scope
+from ..services.organisers import organiser_accounts
+from ..services.organisers.organisers import OrganiserError
+from ..services.organisers.scope import Scope
+from ..services.teams import teams
 from . import bp
 from .common import campaign_or_404, organiser
 from .organisers import render_page

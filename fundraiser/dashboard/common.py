@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from ..models import Organiser
 from ..models.types import utcnow
-from ..services import audit, donation_table, exports
+from ..services.organisers import audit
+from ..services.reports import donation_table, exports
 from ..views import campaign_or_404 as campaign_or_404
 
 

@@ -16,9 +16,10 @@ from flask.typing import ResponseReturnValue
 
 from ..models import Donation
 from ..money import format_decimal, format_money
-from ..public.forms import clean_text
-from ..services import donation_table, exports, refunds
-from ..services.donations import by_public_id
+from ..services.donations.donations import by_public_id
+from ..services.refunds import organiser_refunds
+from ..services.reports import donation_table, exports
+from ..text import clean_text
 from . import bp
 from .access import current_scope, team_view
 from .common import campaign_or_404, csv_export, organiser, page_number
@@ -106,7 +107,7 @@ def donation(public_id: str) -> ResponseReturnValue:
 
 
 def _render_donation(found: Donation, form: RefundForm, code: int = 200) -> ResponseReturnValue:
-    out = refunds.money_out(found)
+    out = organiser_refunds.money_out(found)
     if not form.amount.data and out.refundable:
         form.amount.data = format_decimal(out.refundable, found.currency)
     return render_template(
@@ -123,14 +124,14 @@ def refund(public_id: str) -> ResponseReturnValue:
         flash(form.first_error(), "error")
         return _render_donation(found, form, 400)
     try:
-        made = refunds.refund_from_dashboard(
+        made = organiser_refunds.refund_from_dashboard(
             found.id,
             amount_minor=form.amount_minor,
             note=form.note.data or "",
             request_key=form.request_key.data or "",
             organiser=organiser(),
         )
-    except refunds.RefundError as exc:
+    except organiser_refunds.RefundError as exc:
         flash(str(exc), "error")
         return _render_donation(by_public_id(public_id) or found, RefundForm(found.currency), 400)
     flash(f"Refunded {format_money(made.amount_minor, made.currency)} ({made.status}).", "info")

@@ -19,9 +19,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..money import AmountError, parse_amount
-from ..public.forms import clean_text
-from ..services import campaigns
-from ..services.offline import METHODS
+from ..services.campaigns import campaigns
+from ..services.offline.offline import METHODS
+from ..text import clean_text
 
 
 def _parse_money(field: Any, currency: str) -> int:

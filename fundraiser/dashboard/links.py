@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from .. import mail
 from ..models import Campaign
 from ..money import format_money
-from ..services import links, qr
+from ..services.links import links, qr
 from . import bp
 from .common import campaign_or_404, organiser
 from .forms import LinkForm

@@ -12,9 +12,10 @@ from flask.typing import ResponseReturnValue
 
 from ..extensions import db
 from ..models import Campaign, Organiser
-from ..services import organiser_accounts, organisers, teams
-from ..services.organisers import OrganiserError
-from ..services.scope import Scope
+from ..services.organisers import organiser_accounts, organisers
+from ..services.organisers.organisers import OrganiserError
+from ..services.organisers.scope import Scope
+from ..services.teams import teams
 from . import bp
 from .common import campaign_or_404, organiser
 from .team_forms import OrganiserTeamForm

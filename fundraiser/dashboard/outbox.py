@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..services import campaigns, outbox_table
+from ..services.campaigns import campaigns
+from ..services.reports import outbox_table
 from . import bp
 from .common import organiser, page_number
 

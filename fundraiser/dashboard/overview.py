@@ -8,7 +8,7 @@ from flask import abort, render_template, send_file
 from flask.typing import ResponseReturnValue
 
 from .. import ROOT
-from ..services import stats
+from ..services.reports import stats
 from . import bp
 from .access import current_scope, team_view
 from .common import campaign_or_404

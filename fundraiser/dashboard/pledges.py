@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
-from ..services import exports, pledge_table
+from ..services.reports import exports, pledge_table
 from . import bp
 from .common import campaign_or_404, csv_export, page_number
 from .donations import parse_filters

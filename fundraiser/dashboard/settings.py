@@ -8,8 +8,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..money import format_decimal
-from ..services import audit, campaign_settings, campaigns
-from ..services.campaigns import CampaignError
+from ..services.campaigns import campaign_settings, campaigns
+from ..services.campaigns.campaigns import CampaignError
+from ..services.organisers import audit
 from . import bp
 from .common import campaign_or_404, organiser, page_number
 from .forms import SettingsForm

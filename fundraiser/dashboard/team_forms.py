@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..public.forms import clean_text
+from ..text import clean_text
 from .forms import MoneyForm
 
 

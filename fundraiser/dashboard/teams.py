@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from ..models import Campaign, Team
 from ..money import format_decimal
-from ..services import teams
-from ..services.teams import TeamError
+from ..services.teams import teams
+from ..services.teams.teams import TeamError
 from . import bp
 from .access import current_scope, team_view
 from .common import campaign_or_404, organiser

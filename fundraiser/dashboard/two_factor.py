@@ -14,8 +14,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from ..services import two_factor
-from ..services.two_factor import TwoFactorError
+from ..services.organisers import two_factor
+from ..services.organisers.two_factor import TwoFactorError
 from . import bp
 from .access import team_view
 from .common import organiser

@@ -18,9 +18,9 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 
 from ..models import Campaign, Team
+from ..public_urls import public_url
 from ..security.headers import content_security_policy
-from ..services import teams
-from ..widgets.routes import public_url
+from ..services.teams import teams
 from . import bp
 from .access import current_scope, team_view
 from .common import campaign_or_404

@@ -132,10 +132,6 @@ def init_app(app: Flask, translations_dir: str) -> None:
     app.before_request(_forget_language)
     app.after_request(_mark_language)
 
-    from . import page  # it imports this module: bind it once both are loaded
-
-    page.register(app)
-
 
 __all__ = [
     "DEFAULT_LANGUAGE",

@@ -8,12 +8,13 @@ payment provider's sentences the catalogue knows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
-from flask import Flask, request
+from flask import request
 from flask_babel import get_translations, gettext, lazy_gettext
 
 from . import LANGUAGES, current_language, current_locale, html_lang
@@ -54,7 +55,7 @@ def plural_forms(singular: str, plural: str) -> dict[str, str]:
 def script_words() -> dict[str, Any]:
     """The words static/js/*.js write, in the page's language (see static/js/i18n.js)."""
     return {
-        # donate.js (the first four mirror fundraiser/money.py and public/forms.py)
+        # donate.js (the first four mirror fundraiser/money.py and donate_form.py)
         "amount_missing": gettext("Please enter an amount."),
         "amount_format": gettext("Please enter an amount in numbers, like 4 or 4.50."),
         "amount_min": gettext("The smallest gift is %(amount)s."),
@@ -112,17 +113,18 @@ def number(value: int) -> str:
     return format_decimal(value, locale=current_locale())
 
 
-def register(app: Flask) -> None:
-    app.add_template_global(html_lang)
-    app.add_template_global(language_links)
-    app.add_template_global(script_words)
-    app.add_template_global(current_language)
-    for name, fn in {
-        "number": number,
-        "provider_words": provider_words,
-        "date_long": date_long,
-        "date_short": date_short,
-        "date_weekday": date_weekday,
-        "datetime_utc": datetime_utc,
-    }.items():
-        app.add_template_filter(fn, name)
+# Registered by fundraiser/templating.py, with every other template helper.
+TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
+    "html_lang": html_lang,
+    "language_links": language_links,
+    "script_words": script_words,
+    "current_language": current_language,
+}
+TEMPLATE_FILTERS: dict[str, Callable[..., Any]] = {
+    "number": number,
+    "provider_words": provider_words,
+    "date_long": date_long,
+    "date_short": date_short,
+    "date_weekday": date_weekday,
+    "datetime_utc": datetime_utc,
+}

@@ -5,7 +5,7 @@ with `deliver_due()` (the `fundraiser send-mail` command). See outbox.py and
 sender.py.
 """
 
-from .outbox import BOUNCED, UNSUBSCRIBED, is_suppressed, normalise, queue, suppress, unsuppress
+from .outbox import BOUNCED, UNSUBSCRIBED, is_suppressed, queue, suppress, unsuppress
 from .render import external_url
 from .sender import DeliveryReport, deliver_due, deliver_one
 
@@ -17,7 +17,6 @@ __all__ = [
     "deliver_one",
     "external_url",
     "is_suppressed",
-    "normalise",
     "queue",
     "suppress",
     "unsuppress",

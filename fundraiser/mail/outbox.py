@@ -16,6 +16,7 @@ from ..extensions import db
 from ..models import EmailSuppression, OutboxMessage
 from ..models.types import utcnow
 from ..security.client_keys import keyed_hash
+from ..text import email_key
 from .render import render_email
 
 BOUNCED = "bounced"
@@ -24,14 +25,10 @@ UNSUBSCRIBED = "unsubscribed"
 REMINDER_KINDS = frozenset({"pledge_reminder"})
 
 
-def normalise(address: str) -> str:
-    return address.strip().lower()
-
-
 def erased_form(address: str) -> str:
     """What a suppression keeps of an erased donor's address: a keyed hash, so the
     objection is still honoured (see `is_suppressed`) without the address itself."""
-    return "erased:" + keyed_hash("suppression", normalise(address))
+    return "erased:" + keyed_hash("suppression", email_key(address))
 
 
 def _insert_ignoring_conflict(values: dict[str, Any], conflict: list[str]) -> bool:
@@ -92,7 +89,7 @@ def suppress(address: str, reason: str, detail: str = "") -> bool:
     return _insert_ignoring_conflict(
         {
             "__table__": EmailSuppression.__table__,
-            "address": normalise(address),
+            "address": email_key(address),
             "reason": reason,
             "detail": detail[:300],
             "created_at": utcnow(),
@@ -104,7 +101,7 @@ def suppress(address: str, reason: str, detail: str = "") -> bool:
 def unsuppress(address: str, reason: str) -> None:
     db.session.execute(
         sa.delete(EmailSuppression).where(
-            EmailSuppression.address == normalise(address), EmailSuppression.reason == reason
+            EmailSuppression.address == email_key(address), EmailSuppression.reason == reason
         )
     )
 
@@ -114,7 +111,7 @@ def is_suppressed(address: str, kind: str) -> str | None:
     reasons = set(
         db.session.scalars(
             sa.select(EmailSuppression.reason).where(
-                EmailSuppression.address.in_([normalise(address), erased_form(address)])
+                EmailSuppression.address.in_([email_key(address), erased_form(address)])
             )
         )
     )

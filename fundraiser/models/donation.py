@@ -16,7 +16,7 @@ from .types import UTCDateTime, new_public_id, utcnow
 class Donation(db.Model):
     """One attempt to give, from the form to Stripe's final word.
 
-    `status` changes only through `fundraiser.services.donations`; see the state
+    `status` changes only through `fundraiser.services.donations.donations`; see the state
     machine there. The donor's name is shown publicly only if `name_public`.
     """
 
@@ -56,7 +56,7 @@ class Donation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     succeeded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Keyed hashes (security/client_keys.py) of who started it, for the decline
-    # cool-down; cleared by erase-donor and once they are old (see services/privacy.py).
+    # cool-down; cleared by erase-donor and once they are old (see services/donations/privacy.py).
     client_address_hash: Mapped[str | None] = mapped_column(sa.String(32), index=True)
     client_session_hash: Mapped[str | None] = mapped_column(sa.String(32), index=True)
 

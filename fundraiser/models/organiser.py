@@ -20,7 +20,7 @@ class Organiser(UserMixin, db.Model):
     `session_version` is part of the id kept in the login cookie, so changing
     the password (which bumps it) ends every session signed in before.
     `team_id` limits the organiser to one team's view of the dashboard
-    (fundraiser/services/scope.py); None means the whole campaign.
+    (fundraiser/services/organisers/scope.py); None means the whole campaign.
     """
 
     __tablename__ = "organiser"

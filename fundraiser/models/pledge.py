@@ -16,7 +16,7 @@ class Pledge(db.Model):
     """A promise to give `amount_minor` on `payday`.
 
     States: pledged -> fulfilled | cancelled | lapsed, and lapsed -> fulfilled
-    | cancelled; changed only through `fundraiser.services.pledges` by
+    | cancelled; changed only through `fundraiser.services.pledges.pledges` by
     compare-and-set. While `pledged` the amount counts in
     `Campaign.pledged_minor`. The donation that pays it carries `pledge_id`.
     """

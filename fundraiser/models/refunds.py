@@ -50,7 +50,7 @@ class Dispute(db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3))
     status: Mapped[str] = mapped_column(sa.String(40))
     reason: Mapped[str] = mapped_column(sa.String(60), default="")
-    # What left the balance and has not come back (services.deductions.dispute_withdrawn).
+    # What left the balance and has not come back (services.refunds.refunds_and_disputes.dispute_withdrawn).
     withdrawn_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     # Orders this dispute's versions: a delivery with less progress is older and ignored.
     progress: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
@@ -62,7 +62,7 @@ class DonationDeduction(db.Model):
     """What refunds and disputes currently take out of `raised` for one donation.
 
     `deducted_minor` is exactly what has been subtracted from the campaign's
-    `raised_minor` for this donation; `services.refunds.apply_deductions`
+    `raised_minor` for this donation; `services.refunds.refunds_and_disputes.apply_deductions`
     recomputes the other figures and moves `raised` by the difference, so any
     number of events, in any order, leave the same total.
     `charge_refunded_minor` is the charge's own `amount_refunded` from the

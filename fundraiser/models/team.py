@@ -17,7 +17,7 @@ class Team(db.Model):
 
     `raised_minor` and `donations_count` are derived totals, moved in the same
     transaction as each donation made through the team's page (see
-    `fundraiser.services.teams`), like the campaign's. `target_minor` is the
+    `fundraiser.services.teams.teams`), like the campaign's. `target_minor` is the
     team's own goal, or None when it only adds to the shared one.
     """
 

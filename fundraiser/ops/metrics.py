@@ -32,13 +32,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .. import signals
 from ..extensions import db
 from ..models import Donation, OutboxMessage
-from ..services import campaigns
+from ..services.campaigns import campaigns
 from . import bp
 
 REQUESTS = Counter(
@@ -62,6 +60,11 @@ MONEY = Counter(
     "Money counted, in minor units (pence, cents), by currency.",
     ["currency"],
 )
+DONATIONS_FAILED = Counter(
+    "fundraiser_donations_failed",
+    "Donations Stripe reported failed (a declined card, say), by currency.",
+    ["currency"],
+)
 WEBHOOK_FAILURES = Counter(
     "fundraiser_webhook_failures",
     "Stripe webhook deliveries answered with an error (4xx refused, 5xx failed), by status.",
@@ -71,6 +74,7 @@ WEBHOOK_FAILURES = Counter(
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _WEBHOOK_ENDPOINT = "webhooks.stripe_webhook"
 _PENDING_KEY = "fundraiser_metrics_pending"
+_PENDING_FAILED_KEY = "fundraiser_metrics_pending_failed"
 
 GaugeReader = Callable[[], float | None]
 _GAUGES: dict[str, tuple[str, GaugeReader]] = {}
@@ -128,25 +132,33 @@ class _DatabaseGauges(Collector):
 
 
 # Money counts when the transaction that counted it commits, never before.
-def _on_donation_succeeded(donation: Donation, **_: Any) -> None:
+def on_donation_succeeded(donation: Donation, **_: Any) -> None:
+    """Hold a counted donation for the metrics until its transaction commits."""
     from ..extensions import db
 
     db.session.info.setdefault(_PENDING_KEY, []).append((donation.currency, donation.amount_minor))
 
 
-signals.donation_succeeded.connect(_on_donation_succeeded)
+def on_donation_failed(donation: Donation, **_: Any) -> None:
+    """Hold a failed donation for the metrics until its transaction commits."""
+    from ..extensions import db
+
+    db.session.info.setdefault(_PENDING_FAILED_KEY, []).append(donation.currency)
 
 
-@event.listens_for(Session, "after_commit")
-def _count_committed(session: Session) -> None:
+def count_committed(session: Session) -> None:
+    """After a commit: count what it counted (an SQLAlchemy `after_commit` listener)."""
     for currency, amount in session.info.pop(_PENDING_KEY, []):
         DONATIONS.labels(currency=currency).inc()
         MONEY.labels(currency=currency).inc(amount)
+    for currency in session.info.pop(_PENDING_FAILED_KEY, []):
+        DONATIONS_FAILED.labels(currency=currency).inc()
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_rolled_back(session: Session) -> None:
+def drop_rolled_back(session: Session) -> None:
+    """After a rollback: forget what it would have counted (`after_rollback`)."""
     session.info.pop(_PENDING_KEY, None)
+    session.info.pop(_PENDING_FAILED_KEY, None)
 
 
 def observe(endpoint: str | None, method: str, status: int, seconds: float | None) -> None:

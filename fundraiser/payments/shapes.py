@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..text import clean_limited
+
 _STRIPE_ID = re.compile(r"[A-Za-z0-9_]{1,255}")
 _CURRENCY = re.compile(r"[a-z]{3}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _MAX_TIMESTAMP = 2**40  # far beyond any real Unix time, far inside BIGINT
 
 
@@ -49,13 +50,6 @@ def event_object(event: dict[str, Any]) -> dict[str, Any]:
     return event["data"]["object"]  # type: ignore[no-any-return]
 
 
-def clean_text(value: object, limit: int = 300) -> str | None:
-    """Text safe for any database column, or None when it is not text."""
-    if not isinstance(value, str):
-        return None
-    return _CONTROL.sub("", value)[:limit] or None
-
-
 def payment_intent(obj: dict[str, Any]) -> dict[str, Any] | None:
     """The PaymentIntent fields handlers use, checked and cleaned; None if unusable."""
     currency = obj.get("currency")
@@ -69,13 +63,13 @@ def payment_intent(obj: dict[str, Any]) -> dict[str, Any] | None:
     metadata = obj.get("metadata")
     donation_id = metadata.get("donation_id") if isinstance(metadata, dict) else None
     error = obj.get("last_payment_error")
-    message = clean_text(error.get("message")) if isinstance(error, dict) else None
+    message = clean_limited(error.get("message")) if isinstance(error, dict) else None
     cleaned: dict[str, Any] = {
         "id": obj["id"],
         "object": "payment_intent",
         "amount": obj["amount"],
         "currency": currency.lower(),
-        "status": clean_text(obj.get("status"), 40),
+        "status": clean_limited(obj.get("status"), 40),
         "metadata": {"donation_id": donation_id}
         if isinstance(donation_id, str)
         and donation_id.isascii()

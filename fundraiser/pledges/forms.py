@@ -10,12 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..donate_form import BAD_EMAIL, DonateForm
 from ..i18n import current_language
 from ..models import Campaign
 from ..models.types import utcnow
 from ..money import format_decimal
-from ..public.forms import BAD_EMAIL, DonateForm, clean_text
-from ..services import pledges
+from ..services.pledges import pledges
+from ..text import clean_text
 
 OTHER = "other"
 

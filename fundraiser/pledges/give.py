@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from ..donate_form import DonateForm
 from ..extensions import db
 from ..models import Campaign
-from ..public.forms import DonateForm
-from ..services import campaigns, links
+from ..services.campaigns import campaigns
+from ..services.links import links
 from . import bp
 
 

@@ -14,14 +14,14 @@ from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
+from ..donate_form import DonateForm
 from ..extensions import csrf
 from ..models import Campaign, Pledge
-from ..money import format_decimal
-from ..public.forms import DonateForm
-from ..public.routes import start_donation_response
 from ..security import card_testing
-from ..services import campaigns, pledges, tokens
-from ..views import campaign_or_404
+from ..services import tokens
+from ..services.campaigns import campaigns
+from ..services.pledges import pledges
+from ..views import campaign_or_404, start_donation_response
 from . import bp
 from .forms import PledgeForm
 
@@ -44,12 +44,6 @@ def _pledge_page(campaign: Campaign, form: PledgeForm, status: int = 200) -> Res
         progress=campaigns.progress(campaign),
         pledge_form=form,
     ), status
-
-
-@bp.app_context_processor
-def pledge_form_factory() -> dict[str, object]:
-    # Lets the campaign page include the pledge form without its view knowing.
-    return {"new_pledge_form": PledgeForm.blank}
 
 
 @bp.get("/pledge")
@@ -140,9 +134,3 @@ def unsubscribe(token: str) -> ResponseReturnValue:
         pledges.unsubscribe(pledge.email)
         return render_template("pledges/unsubscribed.html", campaign=campaigns.current_campaign())
     return render_template("pledges/unsubscribe.html", campaign=campaigns.current_campaign())
-
-
-@bp.app_template_filter("decimal")
-def decimal_filter(minor: int, currency: str) -> str:
-    """450 GBP -> "4.50": an amount as a form field's value."""
-    return format_decimal(minor, currency)

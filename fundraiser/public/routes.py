@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, render_template, request, session
+from flask import abort, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 
 from .. import http_cache
+from ..donate_form import DonateForm
 from ..i18n import current_language
-from ..models import Campaign
-from ..payments.stripe_gateway import PaymentProviderError
-from ..public_urls import public_url
-from ..security import card_testing, client_keys
-from ..services import campaigns, donation_intake, donations, fees, snapshots, teams
-from ..services.snapshots import CampaignStamp
-from ..views import NO_CAMPAIGN, campaign_or_404
+from ..security import card_testing
+from ..services.campaigns import campaigns, snapshots
+from ..services.campaigns.snapshots import CampaignStamp
+from ..services.donations import donations
+from ..services.teams import teams
+from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response
 from . import bp
-from .forms import DonateForm
-
-OPEN_DONATION = "open_donation"  # the session's latest donation, reused while untried
-_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def _stamp_or_404() -> CampaignStamp:
@@ -63,57 +58,6 @@ def campaign_page() -> ResponseReturnValue:
 @card_testing.limit_donations
 def donate() -> ResponseReturnValue:
     return start_donation_response(campaign_or_404())
-
-
-def start_donation_response(
-    campaign: Campaign, *, pledge_id: int | None = None
-) -> ResponseReturnValue:
-    """Validate the donate form in this request and start its payment, as JSON.
-
-    Shared by /donate and a pledge's pay link (which passes `pledge_id`).
-    """
-    if request.is_json and not isinstance(request.get_json(silent=True), dict):
-        return jsonify(error=gettext("Send the donation as a JSON object.")), 400
-    if not (request.is_json or request.mimetype in _FORM_TYPES):
-        return jsonify(error=gettext("Send the donation as JSON or a web form.")), 415
-    form = DonateForm(campaign)
-    if form.honeypot_filled():
-        current_app.logger.warning("donation refused: honeypot")
-        return card_testing.refusal()
-    if not form.validate():
-        return jsonify(error=form.first_error(), fields=form.errors), 400
-    try:
-        team = teams.for_donation(campaign, form.team.data)
-    except teams.TeamError as exc:
-        return jsonify(error=str(exc)), 400
-    request_ = donations.DonationRequest(
-        amount_minor=form.amount_minor,
-        display_name=form.display_name.data,
-        name_public=bool(form.name_public.data),
-        message=form.message.data,
-        email=form.email.data,
-        source=form.source.data,
-        team_id=team.id if team else None,
-        locale=current_language(),
-        fee_cover_minor=fees.configured_cover(form.amount_minor) if form.cover_fees.data else 0,
-        pledge_id=pledge_id,
-    )
-    try:
-        started = donation_intake.start_or_reuse(
-            campaign, request_, client_keys.current(), open_public_id=session.get(OPEN_DONATION)
-        )
-    except donation_intake.CoolingDown:
-        current_app.logger.warning("donation refused: cooling down after declines")
-        return card_testing.refusal()
-    except PaymentProviderError as exc:
-        return jsonify(error=exc.message), 502
-    session[OPEN_DONATION] = started.donation.public_id
-    thanks = public_url("public.thanks", public_id=started.donation.public_id)
-    return jsonify(
-        client_secret=started.client_secret,
-        donation=started.donation.public_id,
-        return_url=thanks,
-    )
 
 
 @bp.get("/thanks/<public_id>")

@@ -28,8 +28,8 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0
         )
-    headers.register(app)
-    card_testing.register(app)
+    headers.init_app(app)
+    card_testing.init_app(app)
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError) -> Response:

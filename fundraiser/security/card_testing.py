@@ -2,11 +2,11 @@
 
 Four checks, all before any PaymentIntent is created:
 1. rate limits per address and per session on POST /donate (`limit_donations`);
-2. a honeypot field people never see (`HONEYPOT_FIELD`; see public/forms.py);
+2. a honeypot field people never see (`website` in donate_form.py);
 3. one open intent per session, reused for repeated clicks
-   (services/donation_intake.py);
+   (services/donations/donation_intake.py);
 4. a cool-down after repeated declines from one address or session
-   (services/donation_intake.py).
+   (services/donations/donation_intake.py).
 Every refusal is the same `refusal()`: one status, one sentence, no headers that
 tell a tester which check tripped or how far the limit is.
 """
@@ -25,7 +25,6 @@ from ..errors import respond
 from ..extensions import limiter
 from . import client_keys
 
-HONEYPOT_FIELD = "website"
 _STARTS_PAYMENTS = "_fundraiser_starts_payments"
 REFUSAL_STATUS = 429
 REFUSAL_MESSAGE = lazy_gettext(
@@ -70,7 +69,7 @@ def limit_pledges(view: F) -> F:
     )(view)
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def limited(exc: RateLimitExceeded) -> ResponseReturnValue:
         view = app.view_functions.get(request.endpoint or "")

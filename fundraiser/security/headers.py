@@ -64,7 +64,7 @@ def content_security_policy(config: Mapping[str, Any], *, embeddable: bool = Fal
     )
 
 
-def register(app: Flask) -> None:
+def init_app(app: Flask) -> None:
     policies = {
         flag: content_security_policy(app.config, embeddable=flag) for flag in (False, True)
     }

@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 PAY = "pledge-pay"
 CANCEL = "pledge-cancel"
 UNSUBSCRIBE = "unsubscribe"
-# Organiser account links (services/organiser_accounts.py); single-use is kept there.
+# Organiser account links (services/organisers/organiser_accounts.py); single-use is kept there.
 INVITE = "organiser-invite"
 RESET = "organiser-reset"
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, jsonify, render_template
+from flask import jsonify, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 
-from ..models import Campaign, Team
-from ..public.forms import DonateForm
-from ..services import campaigns, teams
-from ..views import campaign_or_404
+from ..donate_form import DonateForm
+from ..services.campaigns import campaigns
+from ..services.teams import teams
+from ..views import campaign_or_404, team_or_404
 from . import bp
-
-
-def team_or_404(campaign: Campaign, slug: str) -> Team:
-    return teams.by_slug(campaign, slug) or abort(
-        404, description=gettext("There is no such team.")
-    )
 
 
 @bp.get("/t/<slug>")

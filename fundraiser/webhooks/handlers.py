@@ -1,15 +1,13 @@
-"""Handlers for the Stripe event types this app acts on."""
+"""Handlers for the Stripe payment events this app acts on (registered in fundraiser/wiring.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..payments.shapes import event_object, payment_intent
-from ..services import donations, stripe_sync
-from .ledger import handles
+from ..services.donations import donations, stripe_sync
 
 
-@handles("payment_intent.succeeded")
 def payment_intent_succeeded(event: dict[str, Any]) -> str:
     intent = payment_intent(event_object(event))
     if intent is None:
@@ -17,7 +15,6 @@ def payment_intent_succeeded(event: dict[str, Any]) -> str:
     return donations.record_success(intent, event_id=event["id"])
 
 
-@handles("payment_intent.payment_failed")
 def payment_intent_failed(event: dict[str, Any]) -> str:
     intent = payment_intent(event_object(event))
     if intent is None:

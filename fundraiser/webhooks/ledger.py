@@ -2,7 +2,8 @@
 
 `process_event` stores the event id under a unique key in the same transaction
 as the handler's effect, so any number of deliveries, in any order and at the
-same time, take effect once. Handlers register with `@handles("type")`.
+same time, take effect once. Handlers are registered by `fundraiser.wiring` (its
+`WEBHOOK_HANDLERS` table) through `handles`.
 """
 
 from __future__ import annotations

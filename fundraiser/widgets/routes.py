@@ -13,20 +13,15 @@ from flask.typing import ResponseReturnValue
 from ..models import Campaign, Team
 from ..money import format_money
 from ..public_urls import public_url
-from ..services import campaigns, share_cards, teams
-from ..teams.routes import team_or_404
-from ..views import campaign_or_404
+from ..services.campaigns import campaigns, share_cards
+from ..services.teams import teams
+from ..views import campaign_or_404, team_or_404
 from . import bp
 from .embedding import embeddable
 
 BADGE_FONT_SIZE = 11
 
 
-# Links and cards seen elsewhere (templates call it too): see fundraiser/public_urls.py.
-bp.add_app_template_global(public_url, "public_url")
-
-
-@bp.app_template_global()
 def donations_phrase(count: int) -> str:
     return f"{count:,} donation{'' if count == 1 else 's'}"
 
@@ -111,7 +106,6 @@ def team_badge(slug: str) -> ResponseReturnValue:
     return _badge(f"{team.name} raised", teams.progress(team), f"t{team.id}-v{team.totals_version}")
 
 
-@bp.app_template_global()
 def share_version(campaign: Campaign, team: Team | None = None) -> str:
     """Changes whenever a card's figures do; goes in the image URL to bust caches."""
     if team is None:

@@ -9,8 +9,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from fundraiser.payments import stripe_gateway
-from tests.conftest import LiveServer, LocalStripe
 from tests.support.browser import ConfirmResult, attach_stripe_shim, launch_chromium
+from tests.support.harness import LiveServer, LocalStripe
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -12,8 +12,8 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from fundraiser.models import Campaign
-from tests.conftest import ORGANISER_PASSWORD, campaign_totals
 from tests.support.browser import fill_card
+from tests.support.harness import ORGANISER_PASSWORD, campaign_totals
 
 OpenPage = Callable[..., Page]
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from fundraiser.models import Campaign
-from tests.conftest import ORGANISER_PASSWORD, LiveServer
+from tests.support.harness import ORGANISER_PASSWORD, LiveServer
 
 OpenPage = Callable[..., Page]
 

@@ -12,8 +12,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from fundraiser.models import Campaign
-from tests.conftest import ORGANISER_PASSWORD, LiveServer
 from tests.support.factories import give
+from tests.support.harness import ORGANISER_PASSWORD, LiveServer
 
 OpenPage = Callable[..., Page]
 
@@ -77,7 +77,7 @@ def test_create_a_team_copy_its_widget_and_embed_it_from_disk(
         "£0.00 raised of £500 from 0 donations"
     )
     with app.app_context():
-        from fundraiser.services import teams
+        from fundraiser.services.teams import teams
 
         team_id = teams.by_slug(campaign, "leeds").id  # type: ignore[union-attr]
     give(app, app.test_client(), campaign.id, 700, team_id=team_id)

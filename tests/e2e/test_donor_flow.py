@@ -8,8 +8,8 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from fundraiser.models import Campaign
-from tests.conftest import LocalStripe, campaign_totals
 from tests.support.browser import complete_3ds, fill_card
+from tests.support.harness import LocalStripe, campaign_totals
 
 OpenPage = Callable[..., Page]
 

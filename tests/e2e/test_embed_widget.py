@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page, expect
 
 from fundraiser.models import Campaign, Team
-from tests.conftest import LiveServer, free_port
 from tests.support.factories import give, make_team
+from tests.support.harness import LiveServer, free_port
 
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Hull Pride</title><link rel="icon" href="data:,"></head>

@@ -13,9 +13,9 @@ from playwright.sync_api import Browser, Page, expect
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.money import format_money_in
-from tests.conftest import LiveServer, campaign_totals
 from tests.support.browser import fill_card
 from tests.support.factories import set_deadline
+from tests.support.harness import LiveServer, campaign_totals
 
 OpenPage = Callable[..., Page]
 

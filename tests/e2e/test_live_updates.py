@@ -12,8 +12,8 @@ from playwright.sync_api import Page, expect
 
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops.requestlog import access_log
-from tests.conftest import WEBHOOK_SECRET, LiveServer, wait_until
 from tests.support.donations import add_pending, success_delivery
+from tests.support.harness import WEBHOOK_SECRET, LiveServer, wait_until
 
 OpenPage = Callable[..., Page]
 

@@ -16,9 +16,9 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from fundraiser.models import Campaign
-from fundraiser.services import organisers, two_factor
-from tests.conftest import ORGANISER_PASSWORD, LiveServer
+from fundraiser.services.organisers import organisers, two_factor
 from tests.support.accounts import urls
+from tests.support.harness import ORGANISER_PASSWORD, LiveServer
 from tests.support.qr import decode_png
 from tests.support.smtp import SmtpSink
 

@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
-from tests.conftest import LiveServer, wait_until
 from tests.support.browser import fill_card
+from tests.support.harness import LiveServer, wait_until
 from tests.support.pledges import at, cli, links, pledges, today, totals
 from tests.support.smtp import SmtpSink
 

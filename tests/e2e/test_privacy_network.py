@@ -9,8 +9,8 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Page, Request, expect
 
 from fundraiser.models import Campaign
-from tests.conftest import LiveServer, LocalStripe, campaign_totals
 from tests.support.browser import fill_card
+from tests.support.harness import LiveServer, LocalStripe, campaign_totals
 
 OpenPage = Callable[..., Page]
 

@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Team
-from tests.conftest import LocalStripe, campaign_totals
 from tests.support.browser import fill_card
 from tests.support.factories import make_team
+from tests.support.harness import LocalStripe, campaign_totals
 
 OpenPage = Callable[..., Page]
 

@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 
 from fundraiser.models import Campaign, Team
-from tests.conftest import LiveServer, LocalStripe
 from tests.support.factories import make_team
+from tests.support.harness import LiveServer, LocalStripe
 
 SEND_DELAY_SECONDS = 1.5
 DEAD_URL = "http://127.0.0.1:9/stripe/webhook"  # the discard port: nothing listens

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.conftest import LocalStripe
+from tests.support.harness import LocalStripe
 from tests.support.http import csrf_token
 
 

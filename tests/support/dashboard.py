@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 
 from fundraiser.extensions import db
 from fundraiser.models import AuditEntry, Campaign, Donation, Pledge
-from fundraiser.services.campaigns import bump_totals
+from fundraiser.services.campaigns.campaigns import bump_totals
 from tests.support.http import csrf_token
 
 BASE_TIME = datetime(2017, 4, 20, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from flask import Flask
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 from tests.support import stripe_events as se
 
 

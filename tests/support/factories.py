@@ -15,9 +15,10 @@ from werkzeug.test import TestResponse
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, Team
 from fundraiser.payments import stripe_gateway
-from fundraiser.services import donations, teams
-from tests.conftest import WEBHOOK_SECRET
+from fundraiser.services.donations import donations
+from fundraiser.services.teams import teams
 from tests.support import stripe_events as se
+from tests.support.harness import WEBHOOK_SECRET
 from tests.support.http import donate
 
 

@@ -16,8 +16,8 @@ from werkzeug.test import TestResponse
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, OutboxMessage, Pledge
 from fundraiser.models.types import utcnow
-from tests.conftest import WEBHOOK_SECRET
 from tests.support import stripe_events as se
+from tests.support.harness import WEBHOOK_SECRET
 from tests.support.http import csrf_token
 
 M = TypeVar("M")

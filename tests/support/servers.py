@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from flask import Flask
 
-from tests.conftest import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
+from tests.support.harness import ROOT, WEBHOOK_SECRET, LocalStripe, free_port, wait_for_http
 
 
 def production_env(app: Flask, localstripe: LocalStripe, port: int, **extra: str) -> dict[str, str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.conftest import free_port, wait_until
+from tests.support.harness import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 

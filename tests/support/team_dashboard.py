@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Team
-from fundraiser.services import organisers
-from tests.conftest import ORGANISER_PASSWORD
+from fundraiser.services.organisers import organisers
 from tests.support.dashboard import login
+from tests.support.harness import ORGANISER_PASSWORD
 
 
 def team_organiser(app: Flask, email: str, team: Team) -> FlaskClient:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from fundraiser.cli.bench import seeded_total
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 
 
 def test_seed_adds_counted_and_pending_donations_with_consistent_totals(

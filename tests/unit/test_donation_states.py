@@ -9,8 +9,8 @@ from flask import Flask
 from fundraiser import signals
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, DonationTransition
-from fundraiser.services import donations
-from tests.conftest import campaign_totals
+from fundraiser.services.donations import donations
+from tests.support.harness import campaign_totals
 from tests.support.stripe_events import payment_intent
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from fundraiser.services.exports import BOM, Column, csv_text, iso_utc, neutralise
+from fundraiser.services.reports.exports import BOM, Column, csv_text, iso_utc, neutralise
 
 
 @pytest.mark.parametrize(

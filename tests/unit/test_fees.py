@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fundraiser import config
-from fundraiser.services import fees
+from fundraiser.services.donations import fees
 
 
 def net_after_fees(charge: int, bps: int, fixed: int) -> Fraction:

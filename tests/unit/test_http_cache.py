@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from fundraiser import http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
-from fundraiser.services.snapshots import CampaignStamp
-from tests.conftest import WEBHOOK_SECRET
+from fundraiser.services.campaigns.snapshots import CampaignStamp
 from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, success_delivery
+from tests.support.harness import WEBHOOK_SECRET
 
 
 @pytest.fixture
@@ -174,13 +174,13 @@ def test_a_request_with_a_query_string_is_built_afresh(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
     etag = client.get("/").get_etag()[0]
-    app.extensions["http_cache"]["page-en"] = (etag, b"kept body")
+    app.extensions["http_cache"]["page-en"] = http_cache.CachedBody(etag, b"kept body")
     try:
         assert client.get("/").data == b"kept body"
         fresh = client.get("/?source=team-a")
         assert b"kept body" not in fresh.data
         assert campaign.title in fresh.get_data(as_text=True)
-        assert app.extensions["http_cache"]["page-en"] == (etag, b"kept body")
+        assert app.extensions["http_cache"]["page-en"] == http_cache.CachedBody(etag, b"kept body")
     finally:
         app.extensions["http_cache"].pop("page-en", None)
 
@@ -189,7 +189,7 @@ def test_a_new_team_changes_the_campaign_page_etag(
     app: Flask, client: FlaskClient, campaign: Campaign
 ) -> None:
     """The page lists the teams: a new one must not hide behind a 304."""
-    from fundraiser.services import teams
+    from fundraiser.services.teams import teams
 
     etag = client.get("/").headers["ETag"]
     with app.app_context():

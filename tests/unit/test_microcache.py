@@ -18,10 +18,10 @@ from fundraiser import http_cache
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops.requestlog import JsonFormatter, access_log
-from fundraiser.services import campaigns
-from tests.conftest import WEBHOOK_SECRET
+from fundraiser.services.campaigns import campaigns
 from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, success_delivery
+from tests.support.harness import WEBHOOK_SECRET
 
 PATHS = ["/api/progress", "/"]
 

@@ -17,10 +17,10 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.ops import metrics
 from fundraiser.ops.requestlog import JsonFormatter, access_log
-from fundraiser.services import donations
-from tests.conftest import WEBHOOK_SECRET
+from fundraiser.services.donations import donations
 from tests.support.apps import fresh_app
 from tests.support.donations import add_pending, intent_of, success_delivery
+from tests.support.harness import WEBHOOK_SECRET
 
 TOKEN = "metrics-test-token"
 
@@ -221,3 +221,21 @@ def test_outbox_depth_counts_mail_waiting_to_go(
             )
         db.session.commit()
     assert "fundraiser_outbox_depth 3.0" in scrape(client)  # queued and sending only
+
+
+def test_a_failed_donation_counts_once_its_transaction_commits(
+    app: Flask, pending: Donation
+) -> None:
+    # donation_failed's receiver (wired in fundraiser/wiring.py) holds it until commit.
+    before = sample("fundraiser_donations_failed_total", currency="gbp")
+    with app.app_context():
+        assert donations.record_failure(intent_of(pending), event_id="evt_f1") == "marked failed"
+        db.session.rollback()
+    assert sample("fundraiser_donations_failed_total", currency="gbp") == before
+    with app.app_context():
+        assert donations.record_failure(intent_of(pending), event_id="evt_f2") == "marked failed"
+        db.session.commit()
+        # Already failed: the transition is a no-op and nothing more is counted.
+        assert donations.record_failure(intent_of(pending), event_id="evt_f3") != "marked failed"
+        db.session.commit()
+    assert sample("fundraiser_donations_failed_total", currency="gbp") == before + 1

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from fundraiser.models import Campaign
-from fundraiser.services import pledges
+from fundraiser.services.pledges import pledges
 
 
 def test_last_working_day_skips_the_weekend() -> None:

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support.harness import ROOT
 
 
 def run_dev() -> ModuleType:

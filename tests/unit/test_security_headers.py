@@ -15,7 +15,7 @@ from fundraiser.extensions import csrf
 from fundraiser.models import Campaign
 from fundraiser.security import headers
 from fundraiser.security.redirects import is_local_path, safe_target
-from tests.conftest import LocalStripe
+from tests.support.harness import LocalStripe
 from tests.support.http import csrf_token
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import event
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Pledge
 from fundraiser.models.types import utcnow
-from fundraiser.services import pledges, state
+from fundraiser.services import state
+from fundraiser.services.pledges import pledges
 
 
 def make_pledge(campaign: Campaign, status: str = pledges.PLEDGED) -> int:

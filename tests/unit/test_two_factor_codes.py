@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 
 from fundraiser.models import TwoFactor
-from fundraiser.services import two_factor
+from fundraiser.services.organisers import two_factor
 
 SECRET = pyotp.random_base32(32)
 NOW = datetime(2026, 12, 1, 12, 0, 15, tzinfo=UTC)

@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation, StripeEvent
-from fundraiser.services import donations
+from fundraiser.services.donations import donations
 from fundraiser.webhooks import ledger
-from tests.conftest import WEBHOOK_SECRET, campaign_totals
 from tests.support import stripe_events as se
 from tests.support.factories import add_donation
+from tests.support.harness import WEBHOOK_SECRET, campaign_totals
 
 
 @pytest.fixture

@@ -1,0 +1,152 @@
+"""Donor privacy: erasing a donor's personal data, and forgetting client keys.
+
+`erase_donor(email)` runs every registered eraser, each clearing one kind of
+row (donations, pledges, the email outbox and its suppression list),
+keeps every amount so the totals stay true, and logs an `Erasure` row that
+holds a keyed hash of the email, never the email.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ...extensions import db
+from ...mail import outbox
+from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, Pledge
+from ...models.types import utcnow
+from ...security.client_keys import keyed_hash
+from ...text import donor_email_key
+from ..pledges import pledges
+
+ERASED_ADDRESS = "erased@invalid"  # RFC 2606: can never receive mail
+Eraser = Callable[[str], int]  # takes text.donor_email_key(email), returns rows cleared
+ERASERS: dict[str, Eraser] = {}
+
+
+def erases(kind: str) -> Callable[[Eraser], Eraser]:
+    """Register the decorated function as the eraser of `kind` (e.g. "pledges").
+
+    It runs inside erase_donor's transaction: it must only update rows (clear
+    personal columns), never delete amounts or commit.
+    """
+
+    def register(func: Eraser) -> Eraser:
+        ERASERS[kind] = func
+        return func
+
+    return register
+
+
+@erases("donations")
+def _erase_donations(email: str) -> int:
+    result = db.session.execute(
+        sa.update(Donation)
+        .where(sa.func.lower(Donation.email) == email)
+        .values(
+            email=None,
+            display_name=None,
+            name_public=False,
+            message=None,
+            client_address_hash=None,
+            client_session_hash=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+@erases("pledges")
+def _erase_pledges(email: str) -> int:
+    """Open pledges are cancelled first (their amount leaves `pledged`), then the
+    address is replaced: the column is required, and the pledge's amount stays."""
+    open_pledges = db.session.scalars(
+        sa.select(Pledge).where(
+            sa.func.lower(Pledge.email) == email, Pledge.status == pledges.PLEDGED
+        )
+    ).all()
+    for pledge in open_pledges:
+        pledges.withdraw(pledge)
+    result = db.session.execute(
+        sa.update(Pledge)
+        .where(sa.func.lower(Pledge.email) == email)
+        .values(email=ERASED_ADDRESS, consent=False)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+@erases("outbox")
+def _erase_outbox(email: str) -> int:
+    """Unsent mail to the address is dropped (marked failed); every copy loses its
+    address, bodies and headers (which carry links naming the donor's pledge)."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(sa.func.lower(OutboxMessage.to_address) == email)
+        .values(
+            to_address=ERASED_ADDRESS,
+            subject="(erased)",
+            body_text="",
+            body_html="",
+            headers={},
+            status=sa.case((OutboxMessage.status == "sent", "sent"), else_="failed"),
+            last_error="erased at the donor's request",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+@erases("suppressions")
+def _erase_suppressions(email: str) -> int:
+    # Keep the objection working without the address (outbox.is_suppressed checks both).
+    result = db.session.execute(
+        sa.update(EmailSuppression)
+        .where(sa.func.lower(EmailSuppression.address) == email)
+        .values(address=outbox.erased_form(email), detail="erased")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def erase_donor(email: str) -> Erasure:
+    """Clear every kind of personal data held for `email`, and log that it was done.
+
+    Amounts, states and totals are untouched. Safe to repeat (later runs clear
+    nothing more, and are logged too). Moves no money.
+    """
+    subject = donor_email_key(email)
+    if not subject:
+        raise ValueError("An email address is needed.")
+    counts = {kind: eraser(subject) for kind, eraser in sorted(ERASERS.items())}
+    record = Erasure(subject_hash=keyed_hash("erasure", subject), counts=counts)
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def forget_client_keys(older_than: timedelta | None = None) -> int:
+    """Clear the hashed address and session from donations older than the cool-down needs.
+
+    The keys exist only for the decline cool-down; kept longer they would
+    say which donations came from one place. Returns rows cleared.
+    """
+    window = timedelta(seconds=int(current_app.config["DECLINE_WINDOW_SECONDS"]))
+    cutoff = utcnow() - max(older_than or timedelta(days=1), window)
+    result = db.session.execute(
+        sa.update(Donation)
+        .where(
+            Donation.created_at < cutoff,
+            sa.or_(
+                Donation.client_address_hash.is_not(None),
+                Donation.client_session_hash.is_not(None),
+            ),
+        )
+        .values(client_address_hash=None, client_session_hash=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)

@@ -1,0 +1,1 @@
+"""Payday links: `/give/<code>` with a preset amount and source label, and their QR codes."""

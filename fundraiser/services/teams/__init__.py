@@ -1,0 +1,1 @@
+"""Teams: creating and changing them, their own totals and the leaderboard."""

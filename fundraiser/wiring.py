@@ -1,0 +1,75 @@
+"""Where the app's parts are connected: every signal receiver and every webhook handler.
+
+`init_app` (called by `create_app`) connects them all, explicitly, so nothing
+is right only because some module happened to be imported. To react to a
+donation event, add a receiver to `RECEIVERS`; to handle a new Stripe event
+type, add it to `WEBHOOK_HANDLERS` (reconcile replays every type listed there).
+tests/unit/test_wiring.py checks that each signal the app sends has
+its receivers. Connecting twice (several apps in one process) is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from blinker import Signal
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from . import signals
+from .ops import metrics
+from .services.donations import receipts
+from .services.pledges import pledges
+from .services.refunds import refunds_and_disputes
+from .services.teams import teams
+from .webhooks import handlers, ledger, refund_handlers
+
+# (signal, receiver), in the order they run. Receivers run inside the
+# transaction of the change that sent the signal (see fundraiser/signals.py).
+RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
+    # The team total moves with the campaign's, in the same transaction.
+    (signals.donation_succeeded, teams.count_for_team),
+    # A refund or dispute recorded before the payment's success is taken out now.
+    (signals.donation_succeeded, refunds_and_disputes.on_donation_succeeded),
+    (signals.donation_succeeded, receipts.on_donation_succeeded),
+    (signals.donation_succeeded, pledges.on_donation_succeeded),
+    (signals.donation_succeeded, metrics.on_donation_succeeded),
+    (signals.donation_failed, metrics.on_donation_failed),
+    (signals.donation_deducted, teams.deduct_for_team),
+)
+
+# Stripe event type -> the handler the ledger runs (once per event id).
+WEBHOOK_HANDLERS: dict[str, ledger.Handler] = {
+    "payment_intent.succeeded": handlers.payment_intent_succeeded,
+    "payment_intent.payment_failed": handlers.payment_intent_failed,
+    "charge.refunded": refund_handlers.charge_refunded,
+    "refund.created": refund_handlers.refund_changed,
+    "refund.updated": refund_handlers.refund_changed,
+    "refund.failed": refund_handlers.refund_changed,
+    "charge.refund.updated": refund_handlers.refund_changed,
+    "charge.dispute.created": refund_handlers.dispute_changed,
+    "charge.dispute.updated": refund_handlers.dispute_changed,
+    "charge.dispute.closed": refund_handlers.dispute_changed,
+    "charge.dispute.funds_withdrawn": refund_handlers.dispute_changed,
+    "charge.dispute.funds_reinstated": refund_handlers.dispute_changed,
+}
+
+# SQLAlchemy session events: metrics count money only once its transaction commits.
+SESSION_LISTENERS: tuple[tuple[str, Callable[[Session], None]], ...] = (
+    ("after_commit", metrics.count_committed),
+    ("after_rollback", metrics.drop_rolled_back),
+)
+
+
+def init_app(app: Flask) -> None:
+    """Connect every receiver, webhook handler and session listener (idempotent)."""
+    for signal, receiver in RECEIVERS:
+        # weak=False: a receiver stays connected for the life of the process.
+        signal.connect(receiver, weak=False)
+    for event_type, handler in WEBHOOK_HANDLERS.items():
+        ledger.handles(event_type)(handler)
+    for name, listener in SESSION_LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -7,12 +7,15 @@ from datetime import datetime
 from flask import Flask
 
 from .i18n import current_locale
+from .models import STATE_ENUMS
 from .money import format_money_in
 from .services.fees import configured_cover
 
 
 def register(app: Flask) -> None:
     app.add_template_global(configured_cover, "fee_cover")
+    # The named states (`states.DonationStatus.SUCCEEDED`), so no template repeats them.
+    app.add_template_global(STATE_ENUMS, "states")
 
     # In the page's language: "£4.50" in English, "4,50 £" in Russian.
     @app.template_filter("money")

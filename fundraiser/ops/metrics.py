@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from .. import signals
 from ..extensions import db
-from ..models import Donation, OutboxMessage
+from ..models import Donation, OutboxMessage, OutboxStatus
 from ..services import campaigns
 from . import bp
 
@@ -106,7 +106,9 @@ register_gauge(
 
 
 def _outbox_depth() -> float:
-    waiting = sa.select(sa.func.count()).where(OutboxMessage.status.in_(("queued", "sending")))
+    waiting = sa.select(sa.func.count()).where(
+        OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING))
+    )
     return float(db.session.scalar(waiting) or 0)
 
 

@@ -18,16 +18,14 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..extensions import db
-from ..models import Campaign, Donation, DonationTransition
+from ..models import Campaign, Donation, DonationStatus, DonationTransition
 from ..models.types import utcnow
 from ..payments import stripe_gateway
 from . import state
 from .campaigns import bump_totals
 
-CREATED = "created"
-PENDING = "pending"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
+CREATED, PENDING = DonationStatus.CREATED, DonationStatus.PENDING
+SUCCEEDED, FAILED = DonationStatus.SUCCEEDED, DonationStatus.FAILED
 FINAL_STATES = frozenset({SUCCEEDED})
 # The transition reason of a decline reported by Stripe (counted by the cool-down).
 DECLINED_REASON = "payment_intent.payment_failed"

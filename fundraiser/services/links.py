@@ -12,7 +12,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Campaign, Donation, DonationDeduction, Organiser, SourceLink
+from ..models import (
+    Campaign,
+    Donation,
+    DonationDeduction,
+    DonationStatus,
+    Organiser,
+    SourceLink,
+)
 from ..money import format_money
 from . import audit
 
@@ -140,7 +147,7 @@ def report(campaign: Campaign) -> list[LinkStats]:
             .outerjoin(DonationDeduction, DonationDeduction.donation_id == Donation.id)
             .where(
                 Donation.campaign_id == campaign.id,
-                Donation.status == "succeeded",
+                Donation.status == DonationStatus.SUCCEEDED,
                 Donation.source.in_([link.label for link in found]),
             )
             .group_by(Donation.source)

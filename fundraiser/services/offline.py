@@ -14,14 +14,18 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..models import Campaign, OfflineGift, Organiser
+from ..models import Campaign, OfflineGift, OfflineMethod, Organiser
 from ..models.types import utcnow
 from ..money import format_money
 from . import audit
 from .campaigns import bump_totals
 from .scope import require_whole_campaign
 
-METHODS = {"cash": "Cash (bucket)", "bank_transfer": "Bank transfer", "other": "Other"}
+METHODS = {
+    OfflineMethod.CASH: "Cash (bucket)",
+    OfflineMethod.BANK_TRANSFER: "Bank transfer",
+    OfflineMethod.OTHER: "Other",
+}
 
 
 class OfflineError(ValueError):

@@ -22,12 +22,13 @@ from flask_babel import gettext, lazy_gettext
 from .. import mail
 from ..extensions import db
 from ..i18n.dates import date_long, date_short
-from ..models import Campaign, Donation, Pledge
+from ..models import Campaign, Donation, DonationStatus, Pledge, PledgeStatus
 from ..models.types import utcnow
 from . import pledge_mail, state, tokens
 from .campaigns import bump_totals
 
-PLEDGED, FULFILLED, CANCELLED, LAPSED = "pledged", "fulfilled", "cancelled", "lapsed"
+PLEDGED, FULFILLED = PledgeStatus.PLEDGED, PledgeStatus.FULFILLED
+CANCELLED, LAPSED = PledgeStatus.CANCELLED, PledgeStatus.LAPSED
 ALLOWED_SOURCES: dict[str, frozenset[str]] = {
     FULFILLED: frozenset({PLEDGED, LAPSED}),
     CANCELLED: frozenset({PLEDGED, LAPSED}),
@@ -232,7 +233,7 @@ def paying_donation(pledge: Pledge) -> Donation | None:
     """The succeeded donation that paid `pledge` (the first, if there were two)."""
     return db.session.scalar(
         sa.select(Donation)
-        .where(Donation.pledge_id == pledge.id, Donation.status == "succeeded")
+        .where(Donation.pledge_id == pledge.id, Donation.status == DonationStatus.SUCCEEDED)
         .order_by(Donation.succeeded_at)
         .limit(1)
     )

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Campaign, Donation, OfflineGift, StripeEvent
 from ..payments import stripe_gateway
 from ..payments.shapes import MalformedEvent
+from ..payments.vocabulary import IntentStatus
 from ..webhooks.ledger import HANDLERS, process_event
 from . import deductions
 
@@ -145,7 +146,7 @@ def stripe_totals() -> dict[str, Total]:
     amounts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for intent in stripe_gateway.list_payment_intents():
         metadata = intent.get("metadata") or {}
-        if intent.get("status") != "succeeded" or "donation_id" not in metadata:
+        if intent.get("status") != IntentStatus.SUCCEEDED or "donation_id" not in metadata:
             continue
         currency = str(intent.get("currency", "")).lower()
         donation_id = str(metadata["donation_id"])

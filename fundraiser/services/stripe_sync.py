@@ -13,12 +13,18 @@ from typing import Any
 
 from ..payments import stripe_gateway
 from ..payments.shapes import payment_intent
+from ..payments.vocabulary import IntentStatus
 from . import donations
 
 # Stripe states that mean the intent is still being worked on: a failure
 # reported earlier is stale, and the donation stays pending.
 _IN_FLIGHT = frozenset(
-    {"processing", "requires_action", "requires_confirmation", "requires_capture"}
+    {
+        IntentStatus.PROCESSING,
+        IntentStatus.REQUIRES_ACTION,
+        IntentStatus.REQUIRES_CONFIRMATION,
+        IntentStatus.REQUIRES_CAPTURE,
+    }
 )
 
 
@@ -48,14 +54,13 @@ def apply_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
     now = current_intent(intent["id"])
     if now is None:  # Stripe has no such intent any more: the event is all we know
         return donations.record_failure(intent, event_id=event_id)
-    if now["status"] == "succeeded":
+    if now["status"] == IntentStatus.SUCCEEDED:
         return "Stripe says succeeded: " + donations.record_success(now, event_id=event_id)
     if now["status"] in _IN_FLIGHT:
         return f"stale failure: Stripe says {now['status']}"
     outcome = donations.record_failure(intent, event_id=event_id)
-    if now["status"] == "requires_payment_method" and stripe_gateway.cancel_payment_intent(
-        intent["id"]
-    ):
+    declined = now["status"] == IntentStatus.REQUIRES_PAYMENT_METHOD
+    if declined and stripe_gateway.cancel_payment_intent(intent["id"]):
         # The page asks for a new intent after a decline, so nobody needs this
         # one again, while a card tester holding its client secret would try
         # card after card on it, out of reach of the limits on /donate.

@@ -5,7 +5,7 @@ from enum import StrEnum
 from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
 from .donation import Donation, DonationStatus, DonationTransition
-from .ledger import StripeEvent
+from .ledger import Outcome, OutcomeCode, StripeEvent
 from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
@@ -30,6 +30,7 @@ STATE_ENUMS: dict[str, type[StrEnum]] = {
         DisputeStatus,
         DonationStatus,
         OfflineMethod,
+        OutcomeCode,
         OutboxStatus,
         PledgeStatus,
         RefundOrigin,
@@ -58,6 +59,8 @@ __all__ = [
     "Organiser",
     "OutboxMessage",
     "OutboxStatus",
+    "Outcome",
+    "OutcomeCode",
     "Pledge",
     "PledgeStatus",
     "RateLimitHit",

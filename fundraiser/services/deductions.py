@@ -25,6 +25,8 @@ from ..models import (
     Donation,
     DonationDeduction,
     DonationStatus,
+    Outcome,
+    OutcomeCode,
     Refund,
     RefundOrigin,
     RefundStatus,
@@ -185,30 +187,37 @@ def donation_for(obj: dict[str, Any]) -> Donation | None:
     )
 
 
-def _locked_donation(obj: dict[str, Any]) -> Donation | str:
+def _locked_donation(obj: dict[str, Any]) -> Donation | Outcome:
     """The object's donation, locked for this transaction, or why there is none."""
     donation = donation_for(obj)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     currency = str(obj.get("currency", "")).lower()
     if currency != donation.currency:
-        return f"currency mismatch: {currency or 'none'} on a {donation.currency} donation"
+        return Outcome(
+            OutcomeCode.MISMATCH,
+            f"currency mismatch: {currency or 'none'} on a {donation.currency} donation",
+        )
     lock(donation.id)
     return donation
 
 
-def _outcome(change: int, what: str) -> str:
-    return f"{what}; raised {'-' if change > 0 else '+'}{abs(change)}" if change else what
+def _outcome(change: int, what: str) -> Outcome:
+    """A recorded refund, dispute or charge, saying how far `raised` moved (if it did)."""
+    return Outcome(
+        OutcomeCode.RECORDED,
+        f"{what}; raised {'-' if change > 0 else '+'}{abs(change)}" if change else what,
+    )
 
 
-def record_refund(obj: dict[str, Any], *, origin: str = RefundOrigin.STRIPE) -> str:
+def record_refund(obj: dict[str, Any], *, origin: str = RefundOrigin.STRIPE) -> Outcome:
     """Record a Stripe refund object once by its id, then apply it. Returns an outcome."""
     refund_id, status = obj.get("id"), refund_status(obj.get("status"))
     amount = obj.get("amount")
     if not (isinstance(refund_id, str) and isinstance(amount, int) and amount > 0):
-        return "not a refund"
+        return Outcome(OutcomeCode.MALFORMED, "not a refund")
     donation = _locked_donation(obj)
-    if isinstance(donation, str):
+    if isinstance(donation, Outcome):
         return donation
     refund = db.session.scalar(sa.select(Refund).where(Refund.stripe_refund_id == refund_id))
     if refund is None:
@@ -246,7 +255,7 @@ def _requested_by_us(obj: dict[str, Any], donation_id: int) -> Refund | None:
     return refund
 
 
-def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str:
+def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> Outcome:
     """Apply a `charge.refunded` event: its refunds by id, and its refunded total.
 
     The charge's `amount_refunded` covers refunds whose own events never came;
@@ -254,7 +263,7 @@ def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str
     on top of it (the larger of the two counts).
     """
     donation = _locked_donation(charge)
-    if isinstance(donation, str):
+    if isinstance(donation, Outcome):
         return donation
     refunds = (charge.get("refunds") or {}).get("data") or []
     for refund in refunds:
@@ -315,7 +324,7 @@ def _dispute_progress(obj: dict[str, Any]) -> int:
     return count * 100 + _DISPUTE_RANK.get(dispute_status(obj.get("status")), 0)
 
 
-def record_dispute(obj: dict[str, Any]) -> str:
+def record_dispute(obj: dict[str, Any]) -> Outcome:
     """Record a dispute's newest version by its id and apply it. Returns an outcome.
 
     A version with less progress than the one stored (fewer balance
@@ -324,9 +333,9 @@ def record_dispute(obj: dict[str, Any]) -> str:
     """
     dispute_id, status, amount = obj.get("id"), dispute_status(obj.get("status")), obj.get("amount")
     if not (isinstance(dispute_id, str) and status and isinstance(amount, int) and amount >= 0):
-        return "not a dispute"
+        return Outcome(OutcomeCode.MALFORMED, "not a dispute")
     donation = _locked_donation(obj)
-    if isinstance(donation, str):
+    if isinstance(donation, Outcome):
         return donation
     progress = _dispute_progress(obj)
     withdrawn = dispute_withdrawn(obj, donation.currency)

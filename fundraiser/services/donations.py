@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from .. import signals
 from ..extensions import db
-from ..models import Campaign, Donation, DonationStatus, DonationTransition
+from ..models import Campaign, Donation, DonationStatus, DonationTransition, Outcome, OutcomeCode
 from ..models.types import utcnow
 from ..payments import stripe_gateway
 from . import state
@@ -161,14 +161,17 @@ def find_by_intent(intent: dict[str, Any]) -> Donation | None:
     return donation
 
 
-def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
+def record_success(intent: dict[str, Any], *, event_id: str | None) -> Outcome:
     """Count a succeeded intent once, if it matches its donation. Returns an outcome."""
     donation = find_by_intent(intent)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     amount, currency = intent.get("amount"), str(intent.get("currency", "")).lower()
     if amount != donation.charge_minor or currency != donation.currency:
-        return f"amount mismatch: intent {amount} {currency}, donation {donation.charge_minor} {donation.currency}"
+        return Outcome(
+            OutcomeCode.MISMATCH,
+            f"amount mismatch: intent {amount} {currency}, donation {donation.charge_minor} {donation.currency}",
+        )
     left = transition(
         donation.id,
         SUCCEEDED,
@@ -181,18 +184,18 @@ def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
         },
     )
     if left is None:
-        return f"already {donation.status}"
+        return Outcome(OutcomeCode.ALREADY, f"already {donation.status}")
     bump_totals(donation.campaign_id, raised=donation.amount_minor, donations=1)
     db.session.refresh(donation)
     signals.donation_succeeded.send(donation, event_id=event_id)
-    return "counted"
+    return Outcome(OutcomeCode.COUNTED)
 
 
-def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
+def record_failure(intent: dict[str, Any], *, event_id: str | None) -> Outcome:
     """Mark a donation failed, unless it already succeeded. Returns an outcome."""
     donation = find_by_intent(intent)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     error = intent.get("last_payment_error") or {}
     message = error.get("message") if isinstance(error, dict) else None
     left = transition(
@@ -203,10 +206,10 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
         values={"failure_message": (message or "payment failed")[:300]},
     )
     if left is None:
-        return f"already {donation.status}"
+        return Outcome(OutcomeCode.ALREADY, f"already {donation.status}")
     db.session.refresh(donation)
     signals.donation_failed.send(donation, event_id=event_id)
-    return "marked failed"
+    return Outcome(OutcomeCode.MARKED_FAILED, "marked failed")
 
 
 def by_public_id(public_id: str) -> Donation | None:

@@ -20,14 +20,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models import Campaign, Donation, OfflineGift, StripeEvent
+from ..models import Campaign, Donation, OfflineGift, Outcome, OutcomeCode, StripeEvent
 from ..payments import stripe_gateway
 from ..payments.shapes import MalformedEvent
 from ..payments.vocabulary import IntentStatus
 from ..webhooks.ledger import HANDLERS, process_event
 from . import deductions
 
-_NOTHING_DONE = frozenset({"duplicate", "ignored"})
+_NOTHING_DONE = frozenset({OutcomeCode.DUPLICATE, OutcomeCode.IGNORED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class Report:
 
     checked: int = 0
     already_recorded: int = 0
-    fixed: list[tuple[str, str, str]] = field(default_factory=list)  # (event id, type, outcome)
+    fixed: list[tuple[str, str, Outcome]] = field(default_factory=list)  # (event id, type, outcome)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (event id, error)
     ours: dict[str, Total] = field(default_factory=dict)  # campaign slug -> total
     stripes: dict[str, Total] = field(default_factory=dict)
@@ -96,14 +96,14 @@ def reconcile(since: datetime | None = None) -> Report:
         try:
             outcome = process_event(event, source="reconcile")
         except MalformedEvent as exc:
-            outcome = f"malformed event ({exc})"
+            outcome = Outcome(OutcomeCode.MALFORMED, f"malformed event ({exc})")
         except Exception as exc:  # one bad event must not stop the rest
             current_app.logger.exception("reconcile: event %s failed", event.get("id"))
             report.errors.append((str(event.get("id")), str(exc)[:200]))
             continue
-        if outcome == "duplicate":
+        if outcome.code == OutcomeCode.DUPLICATE:
             report.already_recorded += 1  # a webhook landed meanwhile
-        elif outcome not in _NOTHING_DONE:
+        elif outcome.code not in _NOTHING_DONE:
             report.fixed.append((str(event["id"]), str(event["type"]), outcome))
     db.session.expire_all()
     report.ours = our_totals()

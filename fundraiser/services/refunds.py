@@ -129,7 +129,8 @@ def refund_from_dashboard(
         stripe_refund=answer.get("id"),
         amount=amount_minor,
         note=note,
-        outcome=outcome,
+        outcome=outcome.code,
+        outcome_detail=outcome.detail,
     )
     db.session.commit()
     db.session.refresh(refund)

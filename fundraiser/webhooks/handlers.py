@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import Outcome, OutcomeCode
 from ..payments.shapes import event_object, payment_intent
 from ..services import donations, stripe_sync
 from .ledger import handles
 
 
 @handles("payment_intent.succeeded")
-def payment_intent_succeeded(event: dict[str, Any]) -> str:
+def payment_intent_succeeded(event: dict[str, Any]) -> Outcome:
     intent = payment_intent(event_object(event))
     if intent is None:
-        return "malformed payment intent"
+        return Outcome(OutcomeCode.MALFORMED, "malformed payment intent")
     return donations.record_success(intent, event_id=event["id"])
 
 
 @handles("payment_intent.payment_failed")
-def payment_intent_failed(event: dict[str, Any]) -> str:
+def payment_intent_failed(event: dict[str, Any]) -> Outcome:
     intent = payment_intent(event_object(event))
     if intent is None:
-        return "malformed payment intent"
+        return Outcome(OutcomeCode.MALFORMED, "malformed payment intent")
     # A failure may be older than a success Stripe already holds: ask Stripe.
     return stripe_sync.apply_failure(intent, event_id=event["id"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import Outcome
 from ..services import deductions
 from .ledger import handles
 
@@ -18,7 +19,7 @@ def _object(event: dict[str, Any]) -> dict[str, Any]:
 
 
 @handles("charge.refunded")
-def charge_refunded(event: dict[str, Any]) -> str:
+def charge_refunded(event: dict[str, Any]) -> Outcome:
     return deductions.record_charge_refunded(
         _object(event), event_created=int(event.get("created") or 0)
     )
@@ -28,7 +29,7 @@ def charge_refunded(event: dict[str, Any]) -> str:
 @handles("refund.updated")
 @handles("refund.failed")
 @handles("charge.refund.updated")
-def refund_changed(event: dict[str, Any]) -> str:
+def refund_changed(event: dict[str, Any]) -> Outcome:
     return deductions.record_refund(_object(event))
 
 
@@ -37,5 +38,5 @@ def refund_changed(event: dict[str, Any]) -> str:
 @handles("charge.dispute.closed")
 @handles("charge.dispute.funds_withdrawn")
 @handles("charge.dispute.funds_reinstated")
-def dispute_changed(event: dict[str, Any]) -> str:
+def dispute_changed(event: dict[str, Any]) -> Outcome:
     return deductions.record_dispute(_object(event))

@@ -28,7 +28,7 @@ VALUES = frozenset(member.value for enum in ENUMS for member in enum)
 STATUS_VALUES = frozenset(
     member.value
     for enum in ENUMS
-    if enum.__name__.endswith(("Status", "Reason"))
+    if enum.__name__.endswith(("Status", "Reason", "Code"))
     for member in enum
 )
 STATE_KEYWORDS = frozenset({"status", "to_status", "from_status", "origin", "method"})

@@ -21,13 +21,13 @@ from ..public.forms import DonateForm
 from ..public.routes import start_donation_response
 from ..security import card_testing
 from ..services import campaigns, pledges, tokens
-from ..views import campaign_or_404
+from ..views import campaign_or_404, status_for
 from . import bp
 from .forms import PledgeForm
 
 
 def _refuse(exc: tokens.TokenError) -> NoReturn:
-    abort(exc.status, description=exc.message)
+    abort(status_for(exc), description=exc.message)
 
 
 def _pledge_or_refuse(purpose: str, token: str) -> Pledge:

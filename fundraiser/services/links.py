@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..errors import UserError
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -29,7 +30,7 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
-class LinkError(ValueError):
+class LinkError(UserError, ValueError):
     """Settings that do not make a link; the message is for the organiser."""
 
 

@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ..errors import UserError
 from ..extensions import db
 from ..models import Campaign, OfflineGift, OfflineMethod, Organiser
 from ..models.types import utcnow
@@ -28,7 +29,7 @@ METHODS = {
 }
 
 
-class OfflineError(ValueError):
+class OfflineError(UserError, ValueError):
     """An entry that cannot be made or changed; the message is for the organiser."""
 
 

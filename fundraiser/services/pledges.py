@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 
 from .. import mail
+from ..errors import UserError
 from ..extensions import db
 from ..i18n.dates import date_long, date_short
 from ..models import Campaign, Donation, DonationStatus, Pledge, PledgeStatus
@@ -38,7 +39,7 @@ ALLOWED_SOURCES: dict[str, frozenset[str]] = {
 REMINDER_HOUR_UTC = 8
 
 
-class PledgeError(ValueError):
+class PledgeError(UserError, ValueError):
     """A pledge that cannot be made; the message is for the donor."""
 
 
@@ -179,7 +180,7 @@ def by_public_id(public_id: str) -> Pledge | None:
 
 
 def from_token(purpose: str, token: str) -> Pledge:
-    """The pledge a signed link names, or TokenError (400 bad, 410 expired)."""
+    """The pledge a signed link names, or TokenError (TokenGone when expired)."""
     pledge = by_public_id(tokens.verify(purpose, token))
     if pledge is None:
         raise tokens.invalid_link()
@@ -187,22 +188,21 @@ def from_token(purpose: str, token: str) -> Pledge:
 
 
 def refuse_if_closed(pledge: Pledge) -> None:
-    """TokenError(410) when the pledge is already paid or cancelled: the link is used up."""
+    """TokenGone when the pledge is already paid or cancelled: the link is used up."""
     if pledge.status == FULFILLED:
-        raise tokens.TokenError(410, gettext("This pledge is already paid. Thank you!"))
+        raise tokens.TokenGone(gettext("This pledge is already paid. Thank you!"))
     if pledge.status == CANCELLED:
-        raise tokens.TokenError(
-            410,
+        raise tokens.TokenGone(
             gettext("This pledge was cancelled, so there is nothing to pay. You can still give."),
         )
 
 
 def cancel(pledge: Pledge) -> None:
-    """Cancel a pledge and commit; TokenError(410) if it is already paid or cancelled."""
+    """Cancel a pledge and commit; TokenGone if it is already paid or cancelled."""
     refuse_if_closed(pledge)
     if _leave(pledge, CANCELLED, {"cancelled_at": utcnow()}) is None:
         db.session.rollback()
-        raise tokens.TokenError(410, gettext("This pledge has already been paid or cancelled."))
+        raise tokens.TokenGone(gettext("This pledge has already been paid or cancelled."))
     db.session.commit()
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import UserError
 from ..extensions import db
 from ..models import (
     Dispute,
@@ -30,7 +31,7 @@ from . import audit, deductions
 from .scope import for_organiser
 
 
-class RefundError(ValueError):
+class RefundError(UserError, ValueError):
     """A refund that cannot be made; the message is for the organiser."""
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from .. import signals
+from ..errors import UserError
 from ..extensions import db
 from ..models import Campaign, Donation, Organiser, Team
 from ..money import format_money
@@ -28,7 +29,7 @@ from .slugs import first_free, slugify
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
 
-class TeamError(ValueError):
+class TeamError(UserError, ValueError):
     """Settings that do not describe a team, or a team that does not exist."""
 
 

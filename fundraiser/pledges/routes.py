@@ -113,7 +113,7 @@ def pay_donate(token: str) -> ResponseReturnValue:
         pledge = pledges.from_token(tokens.PAY, token)
         pledges.refuse_if_closed(pledge)
     except tokens.TokenError as exc:
-        return jsonify(error=exc.message), exc.status
+        return jsonify(error=exc.message), status_for(exc)
     return start_donation_response(pledge.campaign, pledge_id=pledge.id)
 
 

@@ -1,4 +1,9 @@
-"""Error pages that answer in HTML or JSON, with a message a person understands."""
+"""What users are told: the one error base, and pages that answer in HTML or JSON.
+
+Every error whose message is for a person derives from `UserError`. A service
+raises it with words only; the view layer picks the HTTP status
+(`fundraiser.views.status_for`), and an error no view caught is answered here.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +48,19 @@ _CSRF_WORDS = lazy_gettext(
 )
 
 
+class UserError(Exception):
+    """Something a person asked for that can't be done, with words for them.
+
+    `message` is what they read: translated (gettext) where donors read it,
+    English on the organisers' pages (dashboard, auth, command line), which are
+    not translated. It carries no HTTP status: that is the view's choice.
+    """
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+
+
 def wants_json() -> bool:
     if request.path.startswith(("/api/", "/stripe/", "/donate")):
         return True
@@ -59,6 +77,14 @@ def respond(code: int, message: object) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
+    from .views import status_for  # views import services, which import this module
+
+    @app.errorhandler(UserError)
+    def user_error(exc: UserError) -> ResponseReturnValue:
+        # A refusal no view turned into a page of its own: its words, the view layer's status.
+        db.session.rollback()
+        return respond(status_for(exc), exc.message)
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> ResponseReturnValue:
         return respond(400, _CSRF_WORDS)

@@ -15,6 +15,8 @@ from babel import Locale
 from babel.numbers import format_currency
 from flask_babel import gettext
 
+from .errors import UserError
+
 # Currencies Stripe treats as having no minor unit (amount 500 JPY means ¥500).
 _ZERO_DECIMAL = frozenset(
     [
@@ -42,7 +44,7 @@ _SYMBOLS = {"gbp": "£", "eur": "€", "usd": "$", "jpy": "¥", "rub": "₽"}
 _AMOUNT = re.compile(r"^(?P<units>[0-9]{1,9})(?:[.,](?P<minor>[0-9]{1,2}))?$")
 
 
-class AmountError(ValueError):
+class AmountError(UserError, ValueError):
     """The text is not an amount of money a person could mean."""
 
 

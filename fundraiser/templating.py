@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from .dashboard.access import may_open
 from .i18n import current_locale, page
+from .models import STATE_ENUMS
 from .money import format_decimal, format_money_in
 from .pledges.forms import PledgeForm
 from .public_urls import public_url
@@ -48,8 +49,10 @@ FILTERS: dict[str, Callable[..., Any]] = {
     **page.TEMPLATE_FILTERS,
 }
 
-GLOBALS: dict[str, Callable[..., Any]] = {
+GLOBALS: dict[str, Any] = {
     "fee_cover": configured_cover,
+    # The named states (`states.DonationStatus.SUCCEEDED`), so no template repeats them.
+    "states": STATE_ENUMS,
     # Links and cards seen elsewhere: see fundraiser/public_urls.py.
     "public_url": public_url,
     "donations_phrase": donations_phrase,

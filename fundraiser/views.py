@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, lazy_gettext
 
 from .donate_form import DonateForm
+from .errors import UserError
 from .i18n import current_language
 from .models import Campaign, Team
 from .payments.stripe_gateway import PaymentProviderError
@@ -14,13 +15,28 @@ from .public_urls import public_url
 from .security import card_testing, client_keys
 from .services.campaigns import campaigns
 from .services.donations import donation_intake, donations, fees
+from .services.organisers.scope import ScopeError
 from .services.teams import teams
+from .services.tokens import TokenGone
 
 OPEN_DONATION = "open_donation"  # the session's latest donation, reused while untried
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 NO_CAMPAIGN = lazy_gettext(
     "There is no campaign yet. Create one with: flask --app wsgi fundraiser demo"
 )
+
+
+def status_for(exc: UserError) -> int:
+    """The HTTP status a refusal answers with, chosen here rather than by the service.
+
+    410 for a link that has expired or been used up, 403 for an organiser
+    acting outside their team, 400 for everything else a person got wrong.
+    """
+    if isinstance(exc, TokenGone):
+        return 410
+    if isinstance(exc, ScopeError):
+        return 403
+    return 400
 
 
 def campaign_or_404() -> Campaign:

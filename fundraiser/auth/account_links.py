@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..services.organisers import organiser_accounts
 from ..services.organisers.organisers import MIN_PASSWORD_LENGTH, OrganiserError
 from ..services.tokens import TokenError
+from ..views import status_for
 from . import bp
 
 _LINK_TOKEN = "<string(maxlength=400):token>"
@@ -44,7 +45,7 @@ class ForgotForm(FlaskForm):
 
 
 def _refused(exc: TokenError) -> ResponseReturnValue:
-    return render_template("auth/link_refused.html", message=exc.message), exc.status
+    return render_template("auth/link_refused.html", message=exc.message), status_for(exc)
 
 
 def _password_page(

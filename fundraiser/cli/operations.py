@@ -53,7 +53,8 @@ def print_report(report: Report) -> None:
         f"{len(report.fixed)} fixed, {len(report.errors)} failed."
     )
     for event_id, event_type, outcome in report.fixed:
-        click.echo(f"  fixed  {event_id}  {event_type}: {outcome}")
+        detail = "" if outcome.detail == outcome.code else f" ({outcome.detail})"
+        click.echo(f"  fixed  {event_id}  {event_type}: {outcome.code}{detail}")
     for event_id, error in report.errors:
         click.echo(f"  FAILED {event_id}: {error} (left for the next run)")
     if report.abandoned:

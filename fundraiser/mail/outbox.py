@@ -13,14 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import EmailSuppression, OutboxMessage
+from ..models import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
 from ..models.types import utcnow
 from ..security.client_keys import keyed_hash
 from ..text import email_key
 from .render import render_email
 
-BOUNCED = "bounced"
-UNSUBSCRIBED = "unsubscribed"
+BOUNCED, UNSUBSCRIBED = SuppressionReason.BOUNCED, SuppressionReason.UNSUBSCRIBED
 # Kinds that an unsubscribe stops; receipts and confirmations are transactional.
 REMINDER_KINDS = frozenset({"pledge_reminder"})
 
@@ -75,7 +74,7 @@ def queue(
             "body_text": text,
             "body_html": html,
             "headers": headers or {},
-            "status": "queued",
+            "status": OutboxStatus.QUEUED,
             "attempts": 0,
             "next_attempt_at": utcnow(),
             "created_at": utcnow(),

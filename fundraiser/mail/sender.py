@@ -23,12 +23,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
-from ..models import OutboxMessage
+from ..models import OutboxMessage, OutboxStatus
 from ..models.types import utcnow
 from .outbox import BOUNCED, is_suppressed, suppress
 from .transport import PermanentFailure, SmtpTransport, TemporaryFailure, build_message
 
-QUEUED, SENDING, SENT, FAILED, SUPPRESSED = "queued", "sending", "sent", "failed", "suppressed"
+QUEUED, SENDING, SENT = OutboxStatus.QUEUED, OutboxStatus.SENDING, OutboxStatus.SENT
+FAILED, SUPPRESSED = OutboxStatus.FAILED, OutboxStatus.SUPPRESSED
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 60

@@ -1,40 +1,77 @@
-"""Typed SQLAlchemy models, one module per area."""
+"""Typed SQLAlchemy models, one module per area, each with its named states."""
+
+from enum import StrEnum
 
 from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
-from .donation import Donation, DonationTransition
-from .ledger import StripeEvent
-from .offline import OfflineGift
+from .donation import Donation, DonationStatus, DonationTransition
+from .ledger import Outcome, OutcomeCode, StripeEvent
+from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
-from .outbox import EmailSuppression, OutboxMessage
-from .pledge import Pledge, SourceLink
+from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
+from .pledge import Pledge, PledgeStatus, SourceLink
 from .privacy import Erasure
 from .rate_limit import RateLimitHit, RateLimitKey
-from .refunds import Dispute, DonationDeduction, Refund
+from .refunds import (
+    Dispute,
+    DisputeStatus,
+    DonationDeduction,
+    Refund,
+    RefundOrigin,
+    RefundStatus,
+)
 from .team import Team
 
+# Every named state, by class name: the one copy templates (the `states` global)
+# and scripts (through the page) read, so neither repeats the strings.
+STATE_ENUMS: dict[str, type[StrEnum]] = {
+    enum.__name__: enum
+    for enum in (
+        DisputeStatus,
+        DonationStatus,
+        OfflineMethod,
+        OutcomeCode,
+        OutboxStatus,
+        PledgeStatus,
+        RefundOrigin,
+        RefundStatus,
+        SuppressionReason,
+    )
+}
+
 __all__ = [
+    "STATE_ENUMS",
     "AccountLink",
     "AuditEntry",
     "Campaign",
     "Dispute",
+    "DisputeStatus",
     "Donation",
     "DonationDeduction",
+    "DonationStatus",
     "DonationTransition",
     "EmailSuppression",
     "Erasure",
     "LinkPurpose",
     "LoginFailure",
     "OfflineGift",
+    "OfflineMethod",
     "Organiser",
     "OutboxMessage",
+    "OutboxStatus",
+    "Outcome",
+    "OutcomeCode",
     "Pledge",
+    "PledgeStatus",
     "RateLimitHit",
     "RateLimitKey",
     "RecoveryCode",
     "Refund",
+    "RefundOrigin",
+    "RefundStatus",
     "SourceLink",
     "StripeEvent",
+    "SuppressionReason",
     "Team",
     "TwoFactor",
 ]

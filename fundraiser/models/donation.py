@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,20 @@ from ..extensions import db
 from .campaign import Campaign
 from .team import Team
 from .types import UTCDateTime, new_public_id, utcnow
+
+
+class DonationStatus(StrEnum):
+    """A donation's states: created -> pending -> succeeded | failed, failed -> succeeded.
+
+    Moved only by `fundraiser.services.donations.transition` (the allowed
+    sources are there). Stripe's own PaymentIntent states are a different
+    vocabulary: see `fundraiser.payments.vocabulary`.
+    """
+
+    CREATED = "created"
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
 
 
 class Donation(db.Model):
@@ -30,7 +45,7 @@ class Donation(db.Model):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
-    status: Mapped[str] = mapped_column(sa.String(20), default="created", index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=DonationStatus.CREATED, index=True)
 
     display_name: Mapped[str | None] = mapped_column(sa.String(80))
     name_public: Mapped[bool] = mapped_column(sa.Boolean, default=False)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+
+class OfflineMethod(StrEnum):
+    """How money given outside Stripe came in."""
+
+    CASH = "cash"
+    BANK_TRANSFER = "bank_transfer"
+    OTHER = "other"
 
 
 class OfflineGift(db.Model):
@@ -25,7 +34,7 @@ class OfflineGift(db.Model):
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
     received_on: Mapped[date] = mapped_column(sa.Date)
-    method: Mapped[str] = mapped_column(sa.String(20))  # "cash" | "bank_transfer" | "other"
+    method: Mapped[str] = mapped_column(sa.String(20))  # an OfflineMethod
     source: Mapped[str | None] = mapped_column(sa.String(64))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organiser.id"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +11,23 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+
+class OutboxStatus(StrEnum):
+    """An outbox message's states (see `OutboxMessage`); moved by `mail.sender`."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPPRESSED = "suppressed"
+
+
+class SuppressionReason(StrEnum):
+    """Why an address gets no more mail (see `EmailSuppression`)."""
+
+    BOUNCED = "bounced"
+    UNSUBSCRIBED = "unsubscribed"
 
 
 class OutboxMessage(db.Model):
@@ -35,7 +53,7 @@ class OutboxMessage(db.Model):
     # Extra headers, e.g. List-Unsubscribe.
     headers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
-    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    status: Mapped[str] = mapped_column(sa.String(20), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claim_token: Mapped[str | None] = mapped_column(sa.String(64))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .campaign import Campaign
 from .types import UTCDateTime, new_public_id, utcnow
+
+
+class PledgeStatus(StrEnum):
+    """A pledge's states; the moves allowed are in `fundraiser.services.pledges`."""
+
+    PLEDGED = "pledged"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"
 
 
 class Pledge(db.Model):
@@ -37,7 +47,7 @@ class Pledge(db.Model):
     # The language the pledge page was in ("en", "ru"): the language of its emails.
     locale: Mapped[str | None] = mapped_column(sa.String(16))
 
-    status: Mapped[str] = mapped_column(sa.String(20), default="pledged")
+    status: Mapped[str] = mapped_column(sa.String(20), default=PledgeStatus.PLEDGED)
     reminders_sent: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

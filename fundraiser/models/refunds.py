@@ -3,12 +3,54 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+
+
+class RefundStatus(StrEnum):
+    """A refund's states: ours (`requested`, not yet at Stripe), then Stripe's.
+
+    `fundraiser.payments.vocabulary.refund_status` maps Stripe's word to these.
+    """
+
+    REQUESTED = "requested"
+    PENDING = "pending"
+    REQUIRES_ACTION = "requires_action"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class RefundOrigin(StrEnum):
+    """Where a refund was asked for."""
+
+    DASHBOARD = "dashboard"
+    STRIPE = "stripe"
+
+
+class DisputeStatus(StrEnum):
+    """A dispute's states, as Stripe moves them (inquiries are `warning_*`).
+
+    Stored as Stripe names them; `fundraiser.payments.vocabulary.dispute_status`
+    maps Stripe's word to these (a status Stripe adds later is kept as it comes).
+    """
+
+    WARNING_NEEDS_RESPONSE = "warning_needs_response"
+    WARNING_UNDER_REVIEW = "warning_under_review"
+    WARNING_CLOSED = "warning_closed"
+    NEEDS_RESPONSE = "needs_response"
+    UNDER_REVIEW = "under_review"
+    LOST = "lost"
+    APPEAL_NEEDS_RESPONSE = "appeal_needs_response"
+    APPEAL_UNDER_REVIEW = "appeal_under_review"
+    WON = "won"
+    PREVENTED = "prevented"
+    CHARGE_REFUNDED = "charge_refunded"
 
 
 class Refund(db.Model):
@@ -27,10 +69,8 @@ class Refund(db.Model):
     request_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
-    # requested (ours, not yet at Stripe), then Stripe's: pending, requires_action,
-    # succeeded, failed, canceled
-    status: Mapped[str] = mapped_column(sa.String(20))
-    origin: Mapped[str] = mapped_column(sa.String(20))  # "dashboard" | "stripe"
+    status: Mapped[str] = mapped_column(sa.String(20))  # a RefundStatus
+    origin: Mapped[str] = mapped_column(sa.String(20))  # a RefundOrigin
     note: Mapped[str] = mapped_column(sa.String(300), default="")
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organiser.id"))
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))
@@ -48,7 +88,7 @@ class Dispute(db.Model):
     stripe_dispute_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
     amount_minor: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
-    status: Mapped[str] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(40))  # a DisputeStatus, or Stripe's newer word
     reason: Mapped[str] = mapped_column(sa.String(60), default="")
     # What left the balance and has not come back (services.refunds.refunds_and_disputes.dispute_withdrawn).
     withdrawn_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")

@@ -35,7 +35,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import Donation, OutboxMessage
+from ..models import Donation, OutboxMessage, OutboxStatus
 from ..services.campaigns import campaigns
 from . import bp
 
@@ -110,7 +110,9 @@ register_gauge(
 
 
 def _outbox_depth() -> float:
-    waiting = sa.select(sa.func.count()).where(OutboxMessage.status.in_(("queued", "sending")))
+    waiting = sa.select(sa.func.count()).where(
+        OutboxMessage.status.in_((OutboxStatus.QUEUED, OutboxStatus.SENDING))
+    )
     return float(db.session.scalar(waiting) or 0)
 
 

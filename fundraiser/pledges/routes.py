@@ -21,13 +21,13 @@ from ..security import card_testing
 from ..services import tokens
 from ..services.campaigns import campaigns
 from ..services.pledges import pledges
-from ..views import campaign_or_404, start_donation_response
+from ..views import campaign_or_404, start_donation_response, status_for
 from . import bp
 from .forms import PledgeForm
 
 
 def _refuse(exc: tokens.TokenError) -> NoReturn:
-    abort(exc.status, description=exc.message)
+    abort(status_for(exc), description=exc.message)
 
 
 def _pledge_or_refuse(purpose: str, token: str) -> Pledge:
@@ -107,7 +107,7 @@ def pay_donate(token: str) -> ResponseReturnValue:
         pledge = pledges.from_token(tokens.PAY, token)
         pledges.refuse_if_closed(pledge)
     except tokens.TokenError as exc:
-        return jsonify(error=exc.message), exc.status
+        return jsonify(error=exc.message), status_for(exc)
     return start_donation_response(pledge.campaign, pledge_id=pledge.id)
 
 

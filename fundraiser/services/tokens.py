@@ -1,8 +1,9 @@
 """Signed, expiring tokens for links in emails (itsdangerous).
 
 Each purpose has its own salt, so a token made for one purpose (a cancel link)
-is refused for another (paying). A refused token raises TokenError carrying
-the HTTP status to show: 400 for tampered or wrong-purpose, 410 for expired.
+is refused for another (paying). A refused token raises TokenError (tampered,
+cut short or wrong-purpose) or its TokenGone (expired, or used up); the views
+answer 400 and 410 (`fundraiser.views.status_for`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from ..errors import UserError
 
 PAY = "pledge-pay"
 CANCEL = "pledge-cancel"
@@ -30,13 +33,12 @@ MAX_AGE: dict[str, timedelta] = {
 }
 
 
-class TokenError(Exception):
-    """A link that cannot be used; `status` is 400 or 410, `message` is for people."""
+class TokenError(UserError):
+    """A link that cannot be used (tampered with, cut short, made for another purpose)."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+
+class TokenGone(TokenError):
+    """A link that was good and is no longer: expired, used, or what it names moved on."""
 
 
 def _serializer(purpose: str, issued_at: datetime | None = None) -> URLSafeTimedSerializer:
@@ -62,7 +64,7 @@ def verify(purpose: str, token: str) -> str:
     try:
         value = _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
-        raise TokenError(410, gettext("This link has expired.")) from exc
+        raise TokenGone(gettext("This link has expired.")) from exc
     except BadSignature as exc:
         raise invalid_link() from exc
     if not isinstance(value, str):
@@ -71,5 +73,5 @@ def verify(purpose: str, token: str) -> str:
 
 
 def invalid_link() -> TokenError:
-    """The 400 for a link that was tampered with, cut short or made for another purpose."""
-    return TokenError(400, gettext("This link is not valid. Please check you copied all of it."))
+    """The refusal of a link that was tampered with, cut short or made for another purpose."""
+    return TokenError(gettext("This link is not valid. Please check you copied all of it."))

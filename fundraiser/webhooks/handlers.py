@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import Outcome, OutcomeCode
 from ..payments.shapes import event_object, payment_intent
 from ..services.donations import donations, stripe_sync
 
 
-def payment_intent_succeeded(event: dict[str, Any]) -> str:
+def payment_intent_succeeded(event: dict[str, Any]) -> Outcome:
     intent = payment_intent(event_object(event))
     if intent is None:
-        return "malformed payment intent"
+        return Outcome(OutcomeCode.MALFORMED, "malformed payment intent")
     return donations.record_success(intent, event_id=event["id"])
 
 
-def payment_intent_failed(event: dict[str, Any]) -> str:
+def payment_intent_failed(event: dict[str, Any]) -> Outcome:
     intent = payment_intent(event_object(event))
     if intent is None:
-        return "malformed payment intent"
+        return Outcome(OutcomeCode.MALFORMED, "malformed payment intent")
     # A failure may be older than a success Stripe already holds: ask Stripe.
     return stripe_sync.apply_failure(intent, event_id=event["id"])

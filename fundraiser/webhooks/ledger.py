@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import StripeEvent
+from ..models import Outcome, OutcomeCode, StripeEvent
 from ..payments.shapes import check_event
 from ..payments.stripe_gateway import live_mode
 
-Handler = Callable[[dict[str, Any]], str]
+Handler = Callable[[dict[str, Any]], Outcome]
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -32,8 +32,8 @@ def handles(event_type: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
-    """Apply a verified event once and commit. Returns what happened, for logs.
+def process_event(event: dict[str, Any], *, source: str = "webhook") -> Outcome:
+    """Apply a verified event once and commit. Returns what happened: a code, and a detail for logs.
 
     Unhandled types change nothing and are not stored. An event from the other
     mode (`livemode` true on test keys, or false on live keys) is stored with
@@ -44,7 +44,7 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     """
     handler = HANDLERS.get(str(event.get("type")))
     if handler is None:
-        return "ignored"
+        return Outcome(OutcomeCode.IGNORED)
     check_event(event)
     record = StripeEvent(
         id=event["id"],
@@ -56,19 +56,19 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> str:
     try:
         # Flushing the ledger row first takes the write lock before any read.
         db.session.flush()
-        outcome = record.outcome = (_mode_mismatch(event) or handler(event))[:300]
+        outcome = _mode_mismatch(event) or handler(event)
+        record.outcome_code, record.outcome_detail = outcome.code, outcome.detail[:300]
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         # A concurrent delivery committed the same event id first. Any other
         # integrity error is a failed effect: answering "duplicate" would lose it.
         if already_recorded(event["id"]):
-            return "duplicate"
+            return Outcome(OutcomeCode.DUPLICATE)
         raise
     except Exception:
         db.session.rollback()
         raise
-    # Not record.outcome: the commit expired it, and reading it back costs a query.
     return outcome
 
 
@@ -77,7 +77,7 @@ def already_recorded(event_id: str) -> bool:
     return db.session.get(StripeEvent, event_id) is not None
 
 
-def _mode_mismatch(event: dict[str, Any]) -> str | None:
+def _mode_mismatch(event: dict[str, Any]) -> Outcome | None:
     """Why the event must not count when its `livemode` differs from the key's, else None.
 
     Events without a `livemode` boolean (very old shapes) are taken as they come.
@@ -87,4 +87,7 @@ def _mode_mismatch(event: dict[str, Any]) -> str | None:
         return None
     mine = "live" if live_mode() else "test"
     theirs = "live" if livemode else "test"
-    return f"ignored: a {theirs}-mode event on {mine}-mode keys; nothing counted"
+    return Outcome(
+        OutcomeCode.WRONG_MODE,
+        f"ignored: a {theirs}-mode event on {mine}-mode keys; nothing counted",
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import Outcome
 from ..services.refunds import refunds_and_disputes
 
 
@@ -17,15 +18,15 @@ def _object(event: dict[str, Any]) -> dict[str, Any]:
     return obj if isinstance(obj, dict) else {}
 
 
-def charge_refunded(event: dict[str, Any]) -> str:
+def charge_refunded(event: dict[str, Any]) -> Outcome:
     return refunds_and_disputes.record_charge_refunded(
         _object(event), event_created=int(event.get("created") or 0)
     )
 
 
-def refund_changed(event: dict[str, Any]) -> str:
+def refund_changed(event: dict[str, Any]) -> Outcome:
     return refunds_and_disputes.record_refund(_object(event))
 
 
-def dispute_changed(event: dict[str, Any]) -> str:
+def dispute_changed(event: dict[str, Any]) -> Outcome:
     return refunds_and_disputes.record_dispute(_object(event))

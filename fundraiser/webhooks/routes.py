@@ -26,5 +26,7 @@ def stripe_webhook() -> ResponseReturnValue:
     except MalformedEvent as exc:
         current_app.logger.warning("webhook refused: malformed %s", exc)
         return jsonify(error="That is not a Stripe event this endpoint can record."), 400
-    current_app.logger.info("webhook %s %s: %s", event.get("type"), event["id"], outcome)
-    return jsonify(received=True, outcome=outcome)
+    current_app.logger.info(
+        "webhook %s %s: %s (%s)", event.get("type"), event["id"], outcome.code, outcome.detail
+    )
+    return jsonify(received=True, outcome=outcome.code, detail=outcome.detail)

@@ -7,6 +7,9 @@
   const POLL_MS = 1500;
   const GIVE_UP_MS = 120000;
   const started = Date.now();
+  // The donation states come from the server (data-succeeded, data-failed), not copies here.
+  const SUCCEEDED = box.dataset.succeeded;
+  const FAILED = box.dataset.failed;
 
   function show(state) {
     for (const el of box.querySelectorAll("[data-state]")) el.hidden = el.dataset.state !== state;
@@ -17,14 +20,14 @@
       const res = await fetch(box.dataset.statusUrl, { cache: "no-store" });
       if (res.ok) {
         const data = await res.json();
-        if (data.status === "succeeded") {
-          show("succeeded");
+        if (data.status === SUCCEEDED) {
+          show(SUCCEEDED);
           if (window.fundraiserProgress) window.fundraiserProgress.poll();
           return;
         }
-        if (data.status === "failed") {
+        if (data.status === FAILED) {
           if (data.failure_message) box.querySelector("[data-field=failure]").textContent = data.failure_message;
-          show("failed");
+          show(FAILED);
           return;
         }
       }

@@ -8,7 +8,7 @@ from flask import Flask
 
 from fundraiser import signals
 from fundraiser.extensions import db
-from fundraiser.models import Campaign, Donation, DonationTransition
+from fundraiser.models import Campaign, Donation, DonationTransition, OutcomeCode
 from fundraiser.services.donations import donations
 from tests.support.harness import campaign_totals
 from tests.support.stripe_events import payment_intent
@@ -64,9 +64,9 @@ def test_success_counts_once_and_moves_totals(
 ) -> None:
     donation_id = make_donation(campaign, amount=700)
     intent = payment_intent("pi_unit_1", amount=700, donation_id=donation_id)
-    assert donations.record_success(intent, event_id="evt_1") == "counted"
+    assert donations.record_success(intent, event_id="evt_1").code == OutcomeCode.COUNTED
     db.session.commit()
-    assert donations.record_success(intent, event_id="evt_2") == "already succeeded"
+    assert donations.record_success(intent, event_id="evt_2").code == OutcomeCode.ALREADY
     db.session.commit()
     assert campaign_totals(app) == (700, 1)
 
@@ -85,7 +85,7 @@ def test_failure_after_success_changes_nothing(
         status="requires_payment_method",
         error="declined",
     )
-    assert donations.record_failure(failed, event_id="evt_2") == "already succeeded"
+    assert donations.record_failure(failed, event_id="evt_2").code == OutcomeCode.ALREADY
     db.session.commit()
     assert db.session.get(Donation, donation_id).status == donations.SUCCEEDED
     assert campaign_totals(app) == (400, 1)
@@ -95,13 +95,19 @@ def test_amount_or_currency_mismatch_is_not_counted(
     app: Flask, app_ctx: None, campaign: Campaign
 ) -> None:
     donation_id = make_donation(campaign, amount=400)
-    assert donations.record_success(
-        payment_intent("pi_unit_1", amount=40000, donation_id=donation_id), event_id="e1"
-    ).startswith("amount mismatch")
-    assert donations.record_success(
-        payment_intent("pi_unit_1", amount=400, currency="usd", donation_id=donation_id),
-        event_id="e2",
-    ).startswith("amount mismatch")
+    assert (
+        donations.record_success(
+            payment_intent("pi_unit_1", amount=40000, donation_id=donation_id), event_id="e1"
+        ).code
+        == OutcomeCode.MISMATCH
+    )
+    assert (
+        donations.record_success(
+            payment_intent("pi_unit_1", amount=400, currency="usd", donation_id=donation_id),
+            event_id="e2",
+        ).code
+        == OutcomeCode.MISMATCH
+    )
     db.session.commit()
     assert db.session.get(Donation, donation_id).status == donations.PENDING
     assert campaign_totals(app) == (0, 0)
@@ -113,7 +119,7 @@ def test_intent_cannot_claim_another_donation(
     """Metadata naming a donation that already has a different intent is ignored."""
     donation_id = make_donation(campaign, intent="pi_real")
     forged = payment_intent("pi_other", amount=400, donation_id=donation_id)
-    assert donations.record_success(forged, event_id="e1") == "no matching donation"
+    assert donations.record_success(forged, event_id="e1").code == OutcomeCode.NO_MATCH
     db.session.commit()
     assert campaign_totals(app) == (0, 0)
 
@@ -157,7 +163,7 @@ def test_a_move_committed_between_read_and_write_does_not_lose_the_success(
     finally:
         event.remove(db.engine, "before_cursor_execute", concurrent_failure)
     assert intruded, "the hook ran"
-    assert outcome == "counted"
+    assert outcome.code == OutcomeCode.COUNTED
     assert db.session.get(Donation, donation_id).status == donations.SUCCEEDED
     assert campaign_totals(app) == (700, 1)
     moves = db.session.scalars(

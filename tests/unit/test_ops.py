@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from prometheus_client import REGISTRY
 
 from fundraiser.extensions import db
-from fundraiser.models import Campaign, Donation
+from fundraiser.models import Campaign, Donation, OutcomeCode
 from fundraiser.ops import metrics
 from fundraiser.ops.requestlog import JsonFormatter, access_log
 from fundraiser.services.donations import donations
@@ -165,11 +165,17 @@ def test_counted_donations_and_money_and_the_stored_total(
 def test_money_counts_only_when_its_transaction_commits(app: Flask, pending: Donation) -> None:
     before = sample("fundraiser_money_counted_minor_total", currency="gbp")
     with app.app_context():
-        assert donations.record_success(intent_of(pending), event_id="evt_x") == "counted"
+        assert (
+            donations.record_success(intent_of(pending), event_id="evt_x").code
+            == OutcomeCode.COUNTED
+        )
         db.session.rollback()
     assert sample("fundraiser_money_counted_minor_total", currency="gbp") == before
     with app.app_context():
-        assert donations.record_success(intent_of(pending), event_id="evt_y") == "counted"
+        assert (
+            donations.record_success(intent_of(pending), event_id="evt_y").code
+            == OutcomeCode.COUNTED
+        )
         db.session.commit()
     assert sample("fundraiser_money_counted_minor_total", currency="gbp") == before + 2000
 
@@ -229,13 +235,22 @@ def test_a_failed_donation_counts_once_its_transaction_commits(
     # donation_failed's receiver (wired in fundraiser/wiring.py) holds it until commit.
     before = sample("fundraiser_donations_failed_total", currency="gbp")
     with app.app_context():
-        assert donations.record_failure(intent_of(pending), event_id="evt_f1") == "marked failed"
+        assert (
+            donations.record_failure(intent_of(pending), event_id="evt_f1").code
+            == OutcomeCode.MARKED_FAILED
+        )
         db.session.rollback()
     assert sample("fundraiser_donations_failed_total", currency="gbp") == before
     with app.app_context():
-        assert donations.record_failure(intent_of(pending), event_id="evt_f2") == "marked failed"
+        assert (
+            donations.record_failure(intent_of(pending), event_id="evt_f2").code
+            == OutcomeCode.MARKED_FAILED
+        )
         db.session.commit()
         # Already failed: the transition is a no-op and nothing more is counted.
-        assert donations.record_failure(intent_of(pending), event_id="evt_f3") != "marked failed"
+        assert (
+            donations.record_failure(intent_of(pending), event_id="evt_f3").code
+            != OutcomeCode.MARKED_FAILED
+        )
         db.session.commit()
     assert sample("fundraiser_donations_failed_total", currency="gbp") == before + 1

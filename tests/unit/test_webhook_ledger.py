@@ -74,7 +74,7 @@ def test_two_events_for_one_payment_count_once(
     app: Flask, client: FlaskClient, pending: Donation
 ) -> None:
     deliver(client, succeeded(pending))
-    assert deliver(client, succeeded(pending)).json["outcome"] == "already succeeded"
+    assert deliver(client, succeeded(pending)).json["outcome"] == "already"
     assert campaign_totals(app) == (400, 1)
 
 
@@ -111,7 +111,7 @@ def test_failure_delivered_after_success_keeps_success(
         ),
     )
     deliver(client, succeeded(pending))
-    assert deliver(client, failure).json["outcome"] == "already succeeded"
+    assert deliver(client, failure).json["outcome"] == "already"
     assert status_of(app, pending.id) == donations.SUCCEEDED
     assert campaign_totals(app) == (400, 1)
 
@@ -129,7 +129,7 @@ def test_failure_then_success_ends_succeeded(
             error="Your card was declined.",
         ),
     )
-    assert deliver(client, failure).json["outcome"] == "marked failed"
+    assert deliver(client, failure).json["outcome"] == "marked_failed"
     assert status_of(app, pending.id) == donations.FAILED
     assert deliver(client, succeeded(pending)).json["outcome"] == "counted"
     assert campaign_totals(app) == (400, 1)
@@ -192,7 +192,7 @@ def test_amount_mismatch_is_not_counted(app: Flask, client: FlaskClient, pending
     )
     response = deliver(client, evt)
     assert response.status_code == 200
-    assert response.json["outcome"].startswith("amount mismatch")
+    assert response.json["outcome"] == "mismatch"
     assert status_of(app, pending.id) == donations.PENDING
     assert campaign_totals(app) == (0, 0)
 

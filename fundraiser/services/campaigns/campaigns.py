@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ...errors import UserError
 from ...extensions import db
 from ...models import Campaign
 from ...money import AmountError, format_money, parse_amount
@@ -64,7 +65,7 @@ class Progress:
         }
 
 
-class CampaignError(ValueError):
+class CampaignError(UserError, ValueError):
     """Settings that do not describe a campaign."""
 
 

@@ -19,11 +19,14 @@ from ...extensions import db
 from ...models import Campaign, Donation, DonationTransition
 from ...models.types import utcnow
 from ...payments import stripe_gateway
+from ...payments.vocabulary import IntentStatus
 from ...security.client_keys import ClientKeys
 from . import donations
 
 # Intent states in which nobody has tried a card yet: safe to hand out again.
-_UNTRIED_STATES = frozenset({"requires_payment_method", "requires_confirmation"})
+_UNTRIED_STATES = frozenset(
+    {IntentStatus.REQUIRES_PAYMENT_METHOD, IntentStatus.REQUIRES_CONFIRMATION}
+)
 
 
 class CoolingDown(Exception):

@@ -20,16 +20,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ... import signals
 from ...extensions import db
-from ...models import Campaign, Donation, DonationTransition
+from ...models import Campaign, Donation, DonationStatus, DonationTransition, Outcome, OutcomeCode
 from ...models.types import utcnow
 from ...payments import stripe_gateway
 from .. import state
 from ..campaigns.campaigns import bump_totals
 
-CREATED = "created"
-PENDING = "pending"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
+CREATED, PENDING = DonationStatus.CREATED, DonationStatus.PENDING
+SUCCEEDED, FAILED = DonationStatus.SUCCEEDED, DonationStatus.FAILED
 FINAL_STATES = frozenset({SUCCEEDED})
 # The transition reason of a decline reported by Stripe (counted by the cool-down).
 DECLINED_REASON = "payment_intent.payment_failed"
@@ -197,14 +195,17 @@ def find_by_intent(intent: dict[str, Any]) -> Donation | None:
     return donation
 
 
-def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
+def record_success(intent: dict[str, Any], *, event_id: str | None) -> Outcome:
     """Count a succeeded intent once, if it matches its donation. Returns an outcome."""
     donation = find_by_intent(intent)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     amount, currency = intent.get("amount"), str(intent.get("currency", "")).lower()
     if amount != donation.charge_minor or currency != donation.currency:
-        return f"amount mismatch: intent {amount} {currency}, donation {donation.charge_minor} {donation.currency}"
+        return Outcome(
+            OutcomeCode.MISMATCH,
+            f"amount mismatch: intent {amount} {currency}, donation {donation.charge_minor} {donation.currency}",
+        )
     values = {
         "succeeded_at": utcnow(),
         "stripe_payment_intent_id": intent["id"],
@@ -219,7 +220,7 @@ def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
         expected=donation.status,
     )
     if left is None:
-        return f"already {donation.status}"
+        return Outcome(OutcomeCode.ALREADY, f"already {donation.status}")
     bump_totals(donation.campaign_id, raised=donation.amount_minor, donations=1)
     # What the UPDATE wrote, told to the loaded row without reading it back
     # (one round trip fewer per webhook); only updated_at is left to load.
@@ -227,14 +228,14 @@ def record_success(intent: dict[str, Any], *, event_id: str | None) -> str:
         set_committed_value(donation, key, value)
     db.session.expire(donation, ["updated_at"])
     signals.donation_succeeded.send(donation, event_id=event_id)
-    return "counted"
+    return Outcome(OutcomeCode.COUNTED)
 
 
-def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
+def record_failure(intent: dict[str, Any], *, event_id: str | None) -> Outcome:
     """Mark a donation failed, unless it already succeeded. Returns an outcome."""
     donation = find_by_intent(intent)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     error = intent.get("last_payment_error") or {}
     message = error.get("message") if isinstance(error, dict) else None
     left = transition(
@@ -245,10 +246,10 @@ def record_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
         values={"failure_message": (message or "payment failed")[:300]},
     )
     if left is None:
-        return f"already {donation.status}"
+        return Outcome(OutcomeCode.ALREADY, f"already {donation.status}")
     db.session.refresh(donation)
     signals.donation_failed.send(donation, event_id=event_id)
-    return "marked failed"
+    return Outcome(OutcomeCode.MARKED_FAILED, "marked failed")
 
 
 def by_public_id(public_id: str) -> Donation | None:

@@ -16,7 +16,7 @@ from flask import current_app
 
 from ...extensions import db
 from ...mail import outbox
-from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, Pledge
+from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, OutboxStatus, Pledge
 from ...models.types import utcnow
 from ...security.client_keys import keyed_hash
 from ...text import donor_email_key
@@ -92,7 +92,10 @@ def _erase_outbox(email: str) -> int:
             body_text="",
             body_html="",
             headers={},
-            status=sa.case((OutboxMessage.status == "sent", "sent"), else_="failed"),
+            status=sa.case(
+                (OutboxMessage.status == OutboxStatus.SENT, OutboxStatus.SENT),
+                else_=OutboxStatus.FAILED,
+            ),
             last_error="erased at the donor's request",
         )
         .execution_options(synchronize_session=False)

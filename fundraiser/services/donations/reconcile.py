@@ -20,14 +20,15 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ...extensions import db
-from ...models import Campaign, Donation, OfflineGift, StripeEvent
+from ...models import Campaign, Donation, OfflineGift, Outcome, OutcomeCode, StripeEvent
 from ...payments import stripe_gateway
 from ...payments.shapes import MalformedEvent
+from ...payments.vocabulary import IntentStatus
 from ...webhooks.ledger import HANDLERS, process_event
 from ..refunds import refunds_and_disputes
 from . import donations
 
-_NOTHING_DONE = frozenset({"duplicate", "ignored"})
+_NOTHING_DONE = frozenset({OutcomeCode.DUPLICATE, OutcomeCode.IGNORED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Report:
 
     checked: int = 0
     already_recorded: int = 0
-    fixed: list[tuple[str, str, str]] = field(default_factory=list)  # (event id, type, outcome)
+    fixed: list[tuple[str, str, Outcome]] = field(default_factory=list)  # (event id, type, outcome)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (event id, error)
     abandoned: int = 0  # donations left `created` by a lost process, now failed
     ours: dict[str, Total] = field(default_factory=dict)  # campaign slug -> total
@@ -98,14 +99,14 @@ def reconcile(since: datetime | None = None) -> Report:
         try:
             outcome = process_event(event, source="reconcile")
         except MalformedEvent as exc:
-            outcome = f"malformed event ({exc})"
+            outcome = Outcome(OutcomeCode.MALFORMED, f"malformed event ({exc})")
         except Exception as exc:  # one bad event must not stop the rest
             current_app.logger.exception("reconcile: event %s failed", event.get("id"))
             report.errors.append((str(event.get("id")), str(exc)[:200]))
             continue
-        if outcome == "duplicate":
+        if outcome.code == OutcomeCode.DUPLICATE:
             report.already_recorded += 1  # a webhook landed meanwhile
-        elif outcome not in _NOTHING_DONE:
+        elif outcome.code not in _NOTHING_DONE:
             report.fixed.append((str(event["id"]), str(event["type"]), outcome))
     report.abandoned = donations.close_abandoned()
     db.session.expire_all()
@@ -149,7 +150,7 @@ def stripe_totals() -> dict[str, Total]:
     amounts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for intent in stripe_gateway.list_payment_intents():
         metadata = intent.get("metadata") or {}
-        if intent.get("status") != "succeeded" or "donation_id" not in metadata:
+        if intent.get("status") != IntentStatus.SUCCEEDED or "donation_id" not in metadata:
             continue
         currency = str(intent.get("currency", "")).lower()
         donation_id = str(metadata["donation_id"])

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...models import Outcome, OutcomeCode
 from ...payments import stripe_gateway
 from ...payments.shapes import payment_intent
+from ...payments.vocabulary import IntentStatus
 from . import donations
 
 # Stripe states that mean the intent is still being worked on: a failure
 # reported earlier is stale, and the donation stays pending.
 _IN_FLIGHT = frozenset(
-    {"processing", "requires_action", "requires_confirmation", "requires_capture"}
+    {
+        IntentStatus.PROCESSING,
+        IntentStatus.REQUIRES_ACTION,
+        IntentStatus.REQUIRES_CONFIRMATION,
+        IntentStatus.REQUIRES_CAPTURE,
+    }
 )
 
 
@@ -32,7 +39,7 @@ def current_intent(intent_id: str) -> dict[str, Any] | None:
     return payment_intent(found) if found is not None else None
 
 
-def apply_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
+def apply_failure(intent: dict[str, Any], *, event_id: str | None) -> Outcome:
     """Apply a payment_failed event in the light of Stripe's current state.
 
     If Stripe now says the intent succeeded, count the success instead; if it is
@@ -42,22 +49,21 @@ def apply_failure(intent: dict[str, Any], *, event_id: str | None) -> str:
     """
     donation = donations.find_by_intent(intent)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     if donation.status == donations.SUCCEEDED:
-        return "already succeeded"
+        return Outcome(OutcomeCode.ALREADY, "already succeeded")
     now = current_intent(intent["id"])
     if now is None:  # Stripe has no such intent any more: the event is all we know
         return donations.record_failure(intent, event_id=event_id)
-    if now["status"] == "succeeded":
-        return "Stripe says succeeded: " + donations.record_success(now, event_id=event_id)
+    if now["status"] == IntentStatus.SUCCEEDED:
+        return donations.record_success(now, event_id=event_id).prefixed("Stripe says succeeded: ")
     if now["status"] in _IN_FLIGHT:
-        return f"stale failure: Stripe says {now['status']}"
+        return Outcome(OutcomeCode.STALE, f"stale failure: Stripe says {now['status']}")
     outcome = donations.record_failure(intent, event_id=event_id)
-    if now["status"] == "requires_payment_method" and stripe_gateway.cancel_payment_intent(
-        intent["id"]
-    ):
+    declined = now["status"] == IntentStatus.REQUIRES_PAYMENT_METHOD
+    if declined and stripe_gateway.cancel_payment_intent(intent["id"]):
         # The page asks for a new intent after a decline, so nobody needs this
         # one again, while a card tester holding its client secret would try
         # card after card on it, out of reach of the limits on /donate.
-        outcome += "; intent cancelled"
+        outcome = outcome.suffixed("; intent cancelled")
     return outcome

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ...errors import UserError
 from ...extensions import db
-from ...models import Campaign, Donation, DonationDeduction, Organiser, SourceLink
+from ...models import Campaign, Donation, DonationDeduction, DonationStatus, Organiser, SourceLink
 from ...money import format_money
 from ...text import is_one_line
 from ..organisers import audit
@@ -20,7 +21,7 @@ from ..organisers import audit
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-class LinkError(ValueError):
+class LinkError(UserError, ValueError):
     """Settings that do not make a link; the message is for the organiser."""
 
 
@@ -140,7 +141,7 @@ def report(campaign: Campaign) -> list[LinkStats]:
             .outerjoin(DonationDeduction, DonationDeduction.donation_id == Donation.id)
             .where(
                 Donation.campaign_id == campaign.id,
-                Donation.status == "succeeded",
+                Donation.status == DonationStatus.SUCCEEDED,
                 Donation.source.in_([link.label for link in found]),
             )
             .group_by(Donation.source)

@@ -13,18 +13,23 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ...errors import UserError
 from ...extensions import db
-from ...models import Campaign, OfflineGift, Organiser
+from ...models import Campaign, OfflineGift, OfflineMethod, Organiser
 from ...models.types import utcnow
 from ...money import format_money
 from ..campaigns.campaigns import bump_totals
 from ..organisers import audit
 from ..organisers.scope import require_whole_campaign
 
-METHODS = {"cash": "Cash (bucket)", "bank_transfer": "Bank transfer", "other": "Other"}
+METHODS = {
+    OfflineMethod.CASH: "Cash (bucket)",
+    OfflineMethod.BANK_TRANSFER: "Bank transfer",
+    OfflineMethod.OTHER: "Other",
+}
 
 
-class OfflineError(ValueError):
+class OfflineError(UserError, ValueError):
     """An entry that cannot be made or changed; the message is for the organiser."""
 
 

@@ -24,7 +24,7 @@ from ...i18n import writing_in
 from ...models import AccountLink, LinkPurpose, Organiser, Team, TwoFactor
 from ...models.types import utcnow
 from .. import tokens
-from ..tokens import TokenError
+from ..tokens import TokenGone
 from . import audit, organisers
 from .organisers import OrganiserError
 from .scope import require_whole_campaign
@@ -156,7 +156,7 @@ def invite(email: str, *, team: Team | None = None, by: Organiser | None = None)
 
 
 def _open(purpose: LinkPurpose, token: str, now: datetime | None = None) -> AccountLink:
-    """The unused, unexpired link `token` stands for, or TokenError (400 / 410)."""
+    """The unused, unexpired link `token` stands for, or TokenError (TokenGone once used or expired)."""
     nonce = tokens.verify(_TOKEN_PURPOSE[purpose], token)
     link = db.session.scalar(
         sa.select(AccountLink).where(
@@ -166,12 +166,12 @@ def _open(purpose: LinkPurpose, token: str, now: datetime | None = None) -> Acco
     if link is None:
         raise tokens.invalid_link()
     if link.used_at is not None or link.expires_at <= (now or utcnow()):
-        raise TokenError(410, "This link has already been used, or a newer one was sent.")
+        raise TokenGone("This link has already been used, or a newer one was sent.")
     return link
 
 
 def _claim(link: AccountLink) -> None:
-    """Mark `link` used in the caller's transaction; TokenError(410) if someone beat us."""
+    """Mark `link` used in the caller's transaction; TokenGone if someone beat us."""
     result = db.session.execute(
         sa.update(AccountLink)
         .where(AccountLink.id == link.id, AccountLink.used_at.is_(None))
@@ -179,14 +179,14 @@ def _claim(link: AccountLink) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise TokenError(410, "This link has already been used, or a newer one was sent.")
+        raise TokenGone("This link has already been used, or a newer one was sent.")
 
 
 def open_invite(token: str) -> AccountLink:
     """The invitation behind `token`, still usable; TokenError otherwise. Changes nothing."""
     link = _open(LinkPurpose.INVITE, token)
     if organisers.by_email(link.email) is not None:
-        raise TokenError(410, "This invitation has already been accepted.")
+        raise TokenGone("This invitation has already been accepted.")
     return link
 
 
@@ -249,7 +249,7 @@ def _reset_link(token: str) -> tuple[AccountLink, Organiser]:
     link = _open(LinkPurpose.RESET, token)
     organiser = db.session.get(Organiser, link.organiser_id) if link.organiser_id else None
     if organiser is None or not organiser.active:
-        raise TokenError(410, "This account can no longer log in.")
+        raise TokenGone("This account can no longer log in.")
     return link, organiser
 
 

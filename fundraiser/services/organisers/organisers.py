@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from ...errors import UserError
 from ...extensions import db
 from ...models import LoginFailure, Organiser, Team
 from ...models.types import utcnow
@@ -42,7 +43,7 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended co
 _DUMMY_HASH = _hasher.hash("not a password of anyone's")
 
 
-class OrganiserError(ValueError):
+class OrganiserError(UserError, ValueError):
     """An email or password that cannot make an account; the message says why."""
 
 

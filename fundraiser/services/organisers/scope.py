@@ -17,11 +17,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ...errors import UserError
 from ...extensions import db
 from ...models import Donation, OfflineGift, Organiser, Team
 
 
-class ScopeError(PermissionError):
+class ScopeError(UserError, PermissionError):
     """An organiser acting outside what they may see; the message is for them."""
 
 

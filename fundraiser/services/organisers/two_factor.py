@@ -26,6 +26,7 @@ import pyotp
 import sqlalchemy as sa
 from flask import current_app
 
+from ...errors import UserError
 from ...extensions import db
 from ...models import Organiser, RecoveryCode, TwoFactor
 from ...models.types import utcnow
@@ -44,7 +45,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _RECOVERY_LENGTH = 16
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(UserError, ValueError):
     """A request about two-factor login that cannot be done; the message is for people."""
 
 

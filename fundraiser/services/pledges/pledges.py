@@ -20,16 +20,18 @@ from flask import current_app
 from flask_babel import gettext, lazy_gettext
 
 from ... import mail
+from ...errors import UserError
 from ...extensions import db
 from ...i18n.dates import date_long, date_short
-from ...models import Campaign, Donation, Pledge
+from ...models import Campaign, Donation, Pledge, PledgeStatus
 from ...models.types import utcnow
 from ...text import email_key
 from .. import state, tokens
 from ..campaigns.campaigns import bump_totals
 from . import pledge_mail
 
-PLEDGED, FULFILLED, CANCELLED, LAPSED = "pledged", "fulfilled", "cancelled", "lapsed"
+PLEDGED, FULFILLED = PledgeStatus.PLEDGED, PledgeStatus.FULFILLED
+CANCELLED, LAPSED = PledgeStatus.CANCELLED, PledgeStatus.LAPSED
 ALLOWED_SOURCES: dict[str, frozenset[str]] = {
     FULFILLED: frozenset({PLEDGED, LAPSED}),
     CANCELLED: frozenset({PLEDGED, LAPSED}),
@@ -39,7 +41,7 @@ ALLOWED_SOURCES: dict[str, frozenset[str]] = {
 REMINDER_HOUR_UTC = 8
 
 
-class PledgeError(ValueError):
+class PledgeError(UserError, ValueError):
     """A pledge that cannot be made; the message is for the donor."""
 
 
@@ -180,7 +182,7 @@ def by_public_id(public_id: str) -> Pledge | None:
 
 
 def from_token(purpose: str, token: str) -> Pledge:
-    """The pledge a signed link names, or TokenError (400 bad, 410 expired)."""
+    """The pledge a signed link names, or TokenError (TokenGone when expired)."""
     pledge = by_public_id(tokens.verify(purpose, token))
     if pledge is None:
         raise tokens.invalid_link()
@@ -188,22 +190,21 @@ def from_token(purpose: str, token: str) -> Pledge:
 
 
 def refuse_if_closed(pledge: Pledge) -> None:
-    """TokenError(410) when the pledge is already paid or cancelled: the link is used up."""
+    """TokenGone when the pledge is already paid or cancelled: the link is used up."""
     if pledge.status == FULFILLED:
-        raise tokens.TokenError(410, gettext("This pledge is already paid. Thank you!"))
+        raise tokens.TokenGone(gettext("This pledge is already paid. Thank you!"))
     if pledge.status == CANCELLED:
-        raise tokens.TokenError(
-            410,
+        raise tokens.TokenGone(
             gettext("This pledge was cancelled, so there is nothing to pay. You can still give."),
         )
 
 
 def cancel(pledge: Pledge) -> None:
-    """Cancel a pledge and commit; TokenError(410) if it is already paid or cancelled."""
+    """Cancel a pledge and commit; TokenGone if it is already paid or cancelled."""
     refuse_if_closed(pledge)
     if _leave(pledge, CANCELLED, {"cancelled_at": utcnow()}) is None:
         db.session.rollback()
-        raise tokens.TokenError(410, gettext("This pledge has already been paid or cancelled."))
+        raise tokens.TokenGone(gettext("This pledge has already been paid or cancelled."))
     db.session.commit()
 
 

@@ -13,8 +13,18 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ...errors import UserError
 from ...extensions import db
-from ...models import Dispute, Donation, DonationDeduction, Organiser, Refund
+from ...models import (
+    Dispute,
+    Donation,
+    DonationDeduction,
+    DonationStatus,
+    Organiser,
+    Refund,
+    RefundOrigin,
+    RefundStatus,
+)
 from ...money import format_money
 from ...payments import stripe_gateway
 from ..organisers import audit
@@ -22,7 +32,7 @@ from ..organisers.scope import for_organiser
 from . import refunds_and_disputes
 
 
-class RefundError(ValueError):
+class RefundError(UserError, ValueError):
     """A refund that cannot be made; the message is for the organiser."""
 
 
@@ -57,7 +67,7 @@ def money_out(donation: Donation) -> MoneyOut:
         )
     )
     row = db.session.get(DonationDeduction, donation.id)
-    requested = sum(r.amount_minor for r in refunds if r.status == "requested")
+    requested = sum(r.amount_minor for r in refunds if r.status == RefundStatus.REQUESTED)
     # Each known refund by its current state, plus what the charge's refunded
     # total shows beyond them (refunds made in Stripe whose own events never came).
     to_card = refunds_and_disputes.refunded_by_state(
@@ -65,7 +75,9 @@ def money_out(donation: Donation) -> MoneyOut:
     )
     disputed = row.disputed_minor if row else 0
     taken = to_card + requested + disputed
-    refundable = max(0, donation.charge_minor - taken) if donation.status == "succeeded" else 0
+    refundable = (
+        max(0, donation.charge_minor - taken) if donation.status == DonationStatus.SUCCEEDED else 0
+    )
     return MoneyOut(
         refunded=row.refunded_minor if row else 0,
         disputed=disputed,
@@ -100,7 +112,7 @@ def refund_from_dashboard(
             idempotency_key=f"refund-{request_key}",
         )
     except stripe_gateway.PaymentProviderError as exc:
-        refund.status = "failed"
+        refund.status = RefundStatus.FAILED
         refund.failure_message = exc.message[:300]
         audit.record(
             "refund_failed",
@@ -111,7 +123,7 @@ def refund_from_dashboard(
         )
         db.session.commit()
         raise RefundError(f"Stripe refused the refund: {exc.message}") from exc
-    outcome = refunds_and_disputes.record_refund(answer, origin="dashboard")
+    outcome = refunds_and_disputes.record_refund(answer, origin=RefundOrigin.DASHBOARD)
     audit.record(
         "refund",
         f"Refunded {format_money(amount_minor, donation.currency)} of a "
@@ -121,7 +133,8 @@ def refund_from_dashboard(
         stripe_refund=answer.get("id"),
         amount=amount_minor,
         note=note,
-        outcome=outcome,
+        outcome=outcome.code,
+        outcome_detail=outcome.detail,
     )
     db.session.commit()
     db.session.refresh(refund)
@@ -141,7 +154,7 @@ def _record_request(
         raise RefundError("You can only refund donations made through your own team's page.")
     refunds_and_disputes.lock(donation_id)
     db.session.refresh(donation)
-    if donation.status != "succeeded" or not donation.stripe_payment_intent_id:
+    if donation.status != DonationStatus.SUCCEEDED or not donation.stripe_payment_intent_id:
         db.session.rollback()
         raise RefundError("Only a succeeded payment can be refunded.")
     left = money_out(donation).refundable
@@ -159,8 +172,8 @@ def _record_request(
         request_key=request_key,
         amount_minor=amount_minor,
         currency=donation.currency,
-        status="requested",
-        origin="dashboard",
+        status=RefundStatus.REQUESTED,
+        origin=RefundOrigin.DASHBOARD,
         note=note[:300],
         organiser_id=organiser.id,
     )

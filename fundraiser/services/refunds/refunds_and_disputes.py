@@ -19,46 +19,60 @@ import sqlalchemy as sa
 
 from ... import signals
 from ...extensions import db
-from ...models import Dispute, Donation, DonationDeduction, Refund
+from ...models import (
+    Dispute,
+    DisputeStatus,
+    Donation,
+    DonationDeduction,
+    DonationStatus,
+    Outcome,
+    OutcomeCode,
+    Refund,
+    RefundOrigin,
+    RefundStatus,
+)
 from ...payments import stripe_gateway
+from ...payments.vocabulary import dispute_status, refund_status
 from ..campaigns.campaigns import bump_totals
 
 # Refund statuses that mean the money is leaving or has left.
-REFUND_COUNTING = frozenset({"pending", "requires_action", "succeeded"})
+REFUND_COUNTING = frozenset(
+    {RefundStatus.PENDING, RefundStatus.REQUIRES_ACTION, RefundStatus.SUCCEEDED}
+)
 # A refund's status only moves forward: pending -> succeeded -> failed is
 # possible at Stripe, so a late "pending" never undoes a "failed".
-_REFUND_RANK = {
-    "requested": 0,
-    "pending": 1,
-    "requires_action": 1,
-    "succeeded": 2,
-    "failed": 3,
-    "canceled": 3,
+_REFUND_RANK: dict[str, int] = {
+    RefundStatus.REQUESTED: 0,
+    RefundStatus.PENDING: 1,
+    RefundStatus.REQUIRES_ACTION: 1,
+    RefundStatus.SUCCEEDED: 2,
+    RefundStatus.FAILED: 3,
+    RefundStatus.CANCELED: 3,
 }
 # Dispute statuses in the order Stripe moves through them. Inquiries
 # (warning_*) withdraw nothing; a lost dispute can still be appealed and won.
-_DISPUTE_RANK = {
-    "warning_needs_response": 1,
-    "warning_under_review": 2,
-    "warning_closed": 3,
-    "needs_response": 4,
-    "under_review": 5,
-    "lost": 6,
-    "appeal_needs_response": 7,
-    "appeal_under_review": 8,
-    "won": 9,
-    "prevented": 9,
-    "charge_refunded": 9,
+_DISPUTE_RANK: dict[str, int] = {
+    DisputeStatus.WARNING_NEEDS_RESPONSE: 1,
+    DisputeStatus.WARNING_UNDER_REVIEW: 2,
+    DisputeStatus.WARNING_CLOSED: 3,
+    DisputeStatus.NEEDS_RESPONSE: 4,
+    DisputeStatus.UNDER_REVIEW: 5,
+    DisputeStatus.LOST: 6,
+    DisputeStatus.APPEAL_NEEDS_RESPONSE: 7,
+    DisputeStatus.APPEAL_UNDER_REVIEW: 8,
+    DisputeStatus.WON: 9,
+    DisputeStatus.PREVENTED: 9,
+    DisputeStatus.CHARGE_REFUNDED: 9,
 }
 # Statuses where no money is out, when the dispute carries no balance transactions.
 DISPUTE_NOT_OUT = frozenset(
     {
-        "won",
-        "prevented",
-        "charge_refunded",
-        "warning_needs_response",
-        "warning_under_review",
-        "warning_closed",
+        DisputeStatus.WON,
+        DisputeStatus.PREVENTED,
+        DisputeStatus.CHARGE_REFUNDED,
+        DisputeStatus.WARNING_NEEDS_RESPONSE,
+        DisputeStatus.WARNING_UNDER_REVIEW,
+        DisputeStatus.WARNING_CLOSED,
     }
 )
 
@@ -114,7 +128,7 @@ def apply_deductions(donation_id: int) -> int:
     ).one()
     refunded = min(donation.amount_minor, refunded_by_state(donation_id, row.charge_refunded_minor))
     disputed = _sum(Dispute.withdrawn_minor, Dispute.donation_id == donation_id)
-    counted = donation.status == "succeeded"
+    counted = donation.status == DonationStatus.SUCCEEDED
     deducted = min(donation.amount_minor, refunded + disputed) if counted else 0
     db.session.execute(
         sa.update(DonationDeduction)
@@ -173,30 +187,37 @@ def donation_for(obj: dict[str, Any]) -> Donation | None:
     )
 
 
-def _locked_donation(obj: dict[str, Any]) -> Donation | str:
+def _locked_donation(obj: dict[str, Any]) -> Donation | Outcome:
     """The object's donation, locked for this transaction, or why there is none."""
     donation = donation_for(obj)
     if donation is None:
-        return "no matching donation"
+        return Outcome(OutcomeCode.NO_MATCH, "no matching donation")
     currency = str(obj.get("currency", "")).lower()
     if currency != donation.currency:
-        return f"currency mismatch: {currency or 'none'} on a {donation.currency} donation"
+        return Outcome(
+            OutcomeCode.MISMATCH,
+            f"currency mismatch: {currency or 'none'} on a {donation.currency} donation",
+        )
     lock(donation.id)
     return donation
 
 
-def _outcome(change: int, what: str) -> str:
-    return f"{what}; raised {'-' if change > 0 else '+'}{abs(change)}" if change else what
+def _outcome(change: int, what: str) -> Outcome:
+    """A recorded refund, dispute or charge, saying how far `raised` moved (if it did)."""
+    return Outcome(
+        OutcomeCode.RECORDED,
+        f"{what}; raised {'-' if change > 0 else '+'}{abs(change)}" if change else what,
+    )
 
 
-def record_refund(obj: dict[str, Any], *, origin: str = "stripe") -> str:
+def record_refund(obj: dict[str, Any], *, origin: str = RefundOrigin.STRIPE) -> Outcome:
     """Record a Stripe refund object once by its id, then apply it. Returns an outcome."""
-    refund_id, status = obj.get("id"), str(obj.get("status") or "pending")
+    refund_id, status = obj.get("id"), refund_status(obj.get("status"))
     amount = obj.get("amount")
     if not (isinstance(refund_id, str) and isinstance(amount, int) and amount > 0):
-        return "not a refund"
+        return Outcome(OutcomeCode.MALFORMED, "not a refund")
     donation = _locked_donation(obj)
-    if isinstance(donation, str):
+    if isinstance(donation, Outcome):
         return donation
     refund = db.session.scalar(sa.select(Refund).where(Refund.stripe_refund_id == refund_id))
     if refund is None:
@@ -218,7 +239,7 @@ def record_refund(obj: dict[str, Any], *, origin: str = "stripe") -> str:
         if _REFUND_RANK.get(status, 0) >= _REFUND_RANK.get(refund.status, 0):
             refund.status = status
         what = f"refund {refund_id} now {refund.status}"
-    if refund.status == "failed":
+    if refund.status == RefundStatus.FAILED:
         refund.failure_message = str(obj.get("failure_reason") or "failed")[:300]
     return _outcome(apply_deductions(donation.id), what)
 
@@ -234,7 +255,7 @@ def _requested_by_us(obj: dict[str, Any], donation_id: int) -> Refund | None:
     return refund
 
 
-def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str:
+def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> Outcome:
     """Apply a `charge.refunded` event: its refunds by id, and its refunded total.
 
     The charge's `amount_refunded` covers refunds whose own events never came;
@@ -242,7 +263,7 @@ def record_charge_refunded(charge: dict[str, Any], *, event_created: int) -> str
     on top of it (the larger of the two counts).
     """
     donation = _locked_donation(charge)
-    if isinstance(donation, str):
+    if isinstance(donation, Outcome):
         return donation
     refunds = (charge.get("refunds") or {}).get("data") or []
     for refund in refunds:
@@ -277,7 +298,7 @@ def dispute_withdrawn(obj: dict[str, Any], currency: str) -> int:
     (settlement) currency, the withdrawn share is applied to the dispute's
     amount. With no balance transactions in the object, the status decides.
     """
-    status, amount = str(obj.get("status") or ""), int(obj.get("amount") or 0)
+    status, amount = dispute_status(obj.get("status")), int(obj.get("amount") or 0)
     if status.startswith("warning_"):
         return 0
     moves = obj.get("balance_transactions")
@@ -300,21 +321,21 @@ def _dispute_progress(obj: dict[str, Any]) -> int:
     """Orders a dispute's versions: balance transactions only grow, then statuses move on."""
     moves = obj.get("balance_transactions")
     count = len(moves) if isinstance(moves, list) else 0
-    return count * 100 + _DISPUTE_RANK.get(str(obj.get("status") or ""), 0)
+    return count * 100 + _DISPUTE_RANK.get(dispute_status(obj.get("status")), 0)
 
 
-def record_dispute(obj: dict[str, Any]) -> str:
+def record_dispute(obj: dict[str, Any]) -> Outcome:
     """Record a dispute's newest version by its id and apply it. Returns an outcome.
 
     A version with less progress than the one stored (fewer balance
     transactions, or an earlier status) is older and changes nothing, so any
     order of deliveries ends the same.
     """
-    dispute_id, status, amount = obj.get("id"), str(obj.get("status") or ""), obj.get("amount")
+    dispute_id, status, amount = obj.get("id"), dispute_status(obj.get("status")), obj.get("amount")
     if not (isinstance(dispute_id, str) and status and isinstance(amount, int) and amount >= 0):
-        return "not a dispute"
+        return Outcome(OutcomeCode.MALFORMED, "not a dispute")
     donation = _locked_donation(obj)
-    if isinstance(donation, str):
+    if isinstance(donation, Outcome):
         return donation
     progress = _dispute_progress(obj)
     withdrawn = dispute_withdrawn(obj, donation.currency)

@@ -17,12 +17,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...extensions import db
-from ...models import Donation, DonationDeduction, Team
+from ...models import Donation, DonationDeduction, DonationStatus, Team
 from ..organisers.scope import Scope
 from .stats import DIRECT
 
 PER_PAGE = 50
-STATUSES = ("succeeded", "pending", "failed", "created")
+STATUSES = (
+    DonationStatus.SUCCEEDED,
+    DonationStatus.PENDING,
+    DonationStatus.FAILED,
+    DonationStatus.CREATED,
+)
 
 
 @dataclass(frozen=True, slots=True)

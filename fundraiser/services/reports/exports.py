@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ...models import DonationStatus
 from ...money import format_decimal
 
 BOM = "\ufeff"
@@ -73,7 +74,10 @@ def csv_text(columns: list[Column], rows: Iterable[Any], chunk: int = 200) -> It
 
 def _net(row: Any) -> tuple[int, str]:
     d = row.Donation
-    return (d.amount_minor - row.deducted if d.status == "succeeded" else 0, d.currency)
+    return (
+        d.amount_minor - row.deducted if d.status == DonationStatus.SUCCEEDED else 0,
+        d.currency,
+    )
 
 
 # Rows are select_donations() rows: (Donation, refunded, disputed, deducted, team).

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...extensions import db
-from ...models import Campaign, Donation, Pledge
+from ...models import Campaign, Donation, DonationStatus, Pledge
 from ..pledges.pledges import CANCELLED, FULFILLED, LAPSED, PLEDGED
 from .donation_table import PER_PAGE, Filters, Page, like_pattern, paginate
 
@@ -26,7 +26,7 @@ def _paying(column: Any) -> sa.ScalarSelect[Any]:
     """`column` of the first succeeded donation that paid the pledge, as a subquery."""
     return (
         sa.select(column)
-        .where(Donation.pledge_id == Pledge.id, Donation.status == "succeeded")
+        .where(Donation.pledge_id == Pledge.id, Donation.status == DonationStatus.SUCCEEDED)
         .order_by(Donation.succeeded_at, Donation.id)
         .limit(1)
         .correlate(Pledge)

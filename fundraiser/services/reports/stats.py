@@ -19,7 +19,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...extensions import db
-from ...models import Campaign, Donation, DonationDeduction, OfflineGift, Pledge
+from ...models import (
+    Campaign,
+    Donation,
+    DonationDeduction,
+    DonationStatus,
+    OfflineGift,
+    Pledge,
+    PledgeStatus,
+)
 from ...models.types import utcnow
 from ..campaigns.campaigns import Progress, progress
 from ..organisers.scope import Scope
@@ -100,7 +108,7 @@ def overview(
     now = now or utcnow()
     scope = scope or Scope(campaign.id)
     team = scope.team()
-    succeeded = (*scope.donations(), Donation.status == "succeeded")
+    succeeded = (*scope.donations(), Donation.status == DonationStatus.SUCCEEDED)
     gross = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(Donation.amount_minor), 0)).where(*succeeded)
     )
@@ -142,8 +150,10 @@ def pledge_conversion(campaign: Campaign, today: date) -> tuple[int, int] | None
     Due: not cancelled, and the payday (a UTC date) has come. A pledge paid
     before its payday counts as due too, so fulfilled never exceeds due.
     """
-    is_fulfilled = Pledge.status == "fulfilled"
-    due = sa.and_(Pledge.status != "cancelled", sa.or_(Pledge.payday <= today, is_fulfilled))
+    is_fulfilled = Pledge.status == PledgeStatus.FULFILLED
+    due = sa.and_(
+        Pledge.status != PledgeStatus.CANCELLED, sa.or_(Pledge.payday <= today, is_fulfilled)
+    )
     row = db.session.execute(
         sa.select(
             sa.func.count(),

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext
 
+from ...errors import UserError
 from ...extensions import db
 from ...models import Campaign, Donation, Organiser, Team
 from ...money import format_money
@@ -27,7 +28,7 @@ from ..slugs import first_free, slugify
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
 
-class TeamError(ValueError):
+class TeamError(UserError, ValueError):
     """Settings that do not describe a team, or a team that does not exist."""
 
 

@@ -86,7 +86,7 @@ def test_webhook_for_the_gift_alone_is_an_amount_mismatch(
 ) -> None:
     donation = pending_donation(app, campaign.id, amount=400, fee_cover=27)
     response = deliver(client, succeeded_event(donation, amount=400))
-    assert response.json["outcome"].startswith("amount mismatch: intent 400 gbp, donation 427")
+    assert response.json["outcome"] == "mismatch"
     assert campaign_totals(app) == (0, 0)
     assert deliver(client, succeeded_event(donation)).json["outcome"] == "counted"
     assert campaign_totals(app) == (400, 1)

@@ -166,14 +166,14 @@ def test_events_for_unknown_payments_or_other_currencies_change_nothing(
     app: Flask, client: FlaskClient, paid: Donation
 ) -> None:
     assert (
-        "no matching donation"
-        in deliver(client, "refund.created", re_.refund("pi_someone_else", 500))["outcome"]
+        deliver(client, "refund.created", re_.refund("pi_someone_else", 500))["outcome"]
+        == "no_match"
     )
     assert (
-        "currency mismatch"
-        in deliver(client, "refund.created", re_.refund(INTENT, 500, currency="usd"))["outcome"]
+        deliver(client, "refund.created", re_.refund(INTENT, 500, currency="usd"))["outcome"]
+        == "mismatch"
     )
-    assert "not a refund" in deliver(client, "refund.created", {"id": "re_x"})["outcome"]
+    assert deliver(client, "refund.created", {"id": "re_x"})["outcome"] == "malformed"
     assert campaign_totals(app) == (2000, 1)
     assert count(app, Refund) == 0
 

@@ -61,7 +61,7 @@ def test_lost_webhooks_are_recorded_by_reconcile_once(
     assert stripe_truth(localstripe) == (1125, 2)
     assert campaign_totals(app) == stripe_truth(localstripe)
     assert output.count("payment_intent.succeeded: counted") == 2
-    assert output.count("payment_intent.payment_failed: marked failed") == 1
+    assert output.count("payment_intent.payment_failed: marked_failed") == 1
     assert "£11.25 from 2 donations | £11.25 from 2 payments  (equal)" in output
     assert statuses(app) == {
         400: donations.SUCCEEDED,

@@ -98,10 +98,10 @@ def test_a_late_failure_for_a_paid_intent_counts_what_stripe_holds(
     intent, donation_id = paid_with("pm_card_visa")
     answer = deliver(client, failed_event(intent, donation_id))
     assert answer.status_code == 200
-    assert answer.json["outcome"] == "Stripe says succeeded: counted"
+    assert answer.json["outcome"] == "counted"
     assert row(app, donation_id)[0] == donations.SUCCEEDED
     success = se.event("payment_intent.succeeded", se.payment_intent(intent, amount=400))
-    assert deliver(client, success).json["outcome"] == "already succeeded"
+    assert deliver(client, success).json["outcome"] == "already"
     assert campaign_totals(app) == (400, 1)
 
 
@@ -110,7 +110,7 @@ def test_a_failure_stripe_agrees_with_marks_the_donation_failed(
 ) -> None:
     intent, donation_id = paid_with("pm_card_chargeCustomerFail")
     answer = deliver(client, failed_event(intent, donation_id))
-    assert answer.json["outcome"] == "marked failed; intent cancelled"
+    assert answer.json["outcome"] == "marked_failed"
     assert row(app, donation_id)[0] == donations.FAILED
     assert campaign_totals(app) == (0, 0)
     # Whoever holds the declined intent's client secret can't try another card on it.
@@ -134,7 +134,7 @@ def test_stripe_unreachable_while_checking_a_failure_is_retried(
         app.extensions.pop("stripe_client", None)
     assert ledger_count(app) == 0
     assert row(app, donation_id) == (donations.PENDING, 1)  # created -> pending only
-    assert deliver(client, evt).json["outcome"] == "Stripe says succeeded: counted"
+    assert deliver(client, evt).json["outcome"] == "counted"
     assert campaign_totals(app) == (400, 1)
 
 

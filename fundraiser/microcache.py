@@ -21,7 +21,7 @@ Safe for gunicorn's gthread workers without a lock: a copy is immutable and is
 replaced whole by one dict assignment (atomic under the GIL), and it carries
 the stamp it was built from, so a thread never serves a body with another
 copy's ETag; at worst two threads build the same copy at once
-(tests/unit/test_microcache.py reads it from 8 threads while the total moves).
+(tests/integration/serving/test_microcache.py reads it from 8 threads while the total moves).
 """
 
 from __future__ import annotations

@@ -59,16 +59,16 @@ def test_nonsense_is_refused(gift: int, bps: int, fixed: int) -> None:
         fees.fee_cover(gift, percent_bps=bps, fixed_minor=fixed)
 
 
-def test_the_app_uses_its_fee_settings(app: Flask) -> None:
+def test_the_app_uses_its_fee_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("FEE_PERCENT_BPS", "FEE_FIXED_MINOR"):
+        monkeypatch.delenv(name, raising=False)
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_environment(str(tmp_path)))
     with app.app_context():
         assert fees.configured_cover(400) == 27  # the defaults: 1.5% + 20p
-        saved = app.config["FEE_PERCENT_BPS"], app.config["FEE_FIXED_MINOR"]
         app.config.update(FEE_PERCENT_BPS=250, FEE_FIXED_MINOR=0)  # e.g. non-UK cards
-        try:
-            # 400 / 0.975 = 410.26 -> 411
-            assert fees.configured_cover(400) == 11
-        finally:
-            app.config["FEE_PERCENT_BPS"], app.config["FEE_FIXED_MINOR"] = saved
+        # 400 / 0.975 = 410.26 -> 411
+        assert fees.configured_cover(400) == 11
 
 
 def test_fee_settings_come_from_the_environment(

@@ -20,7 +20,7 @@ from tests.support.http import csrf_token
 # "widgets" (issue 7) are donor-facing blueprints on main; listed so the walk
 # holds after the merge. Anything else must require an organiser.
 PUBLIC_BLUEPRINTS = {"public", "api", "webhooks", "devtools", "pledges", "teams", "widgets"}
-# /healthz is for load balancers; /metrics has its own bearer token (tests/unit/test_ops.py).
+# /healthz is for load balancers; /metrics has its own bearer token (tests/integration/site/test_ops.py).
 PUBLIC_BLUEPRINTS |= {"ops"}
 PUBLIC_ENDPOINTS = {"static", "auth.login"}
 # Issue 12: pages opened from emailed links (the link is the credential), asking

@@ -129,6 +129,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
         **_security_settings(env),
         **_deadline_settings(env),
+        # Retention (services/donations/retention.py): personal fields are erased this
+        # many days after the drive's deadline, and from anything older than the maximum.
+        "RETENTION_DAYS_AFTER_DEADLINE": _whole(env, "RETENTION_DAYS_AFTER_DEADLINE", 30, 3651),
+        "RETENTION_MAX_AGE_DAYS": _whole(env, "RETENTION_MAX_AGE_DAYS", 365, 3651),
     }
 
 

@@ -41,11 +41,29 @@ def erases(kind: str) -> Callable[[Eraser], Eraser]:
     return register
 
 
-@erases("donations")
-def _erase_donations(email: str) -> int:
+# What "still holds personal data" means for each table: erasing skips rows
+# already cleared, so a second run (by a donor or by retention) changes nothing.
+DONATION_HOLDS_PERSONAL = sa.or_(
+    Donation.email.is_not(None),
+    Donation.display_name.is_not(None),
+    Donation.message.is_not(None),
+    Donation.name_public.is_(True),
+    Donation.client_address_hash.is_not(None),
+    Donation.client_session_hash.is_not(None),
+)
+PLEDGE_HOLDS_PERSONAL = Pledge.email != ERASED_ADDRESS
+OUTBOX_HOLDS_PERSONAL = OutboxMessage.to_address != ERASED_ADDRESS
+
+
+def clear_donations(where: sa.ColumnElement[bool]) -> int:
+    """Clear the name, email, message and client keys of the donations `where` picks.
+
+    Amounts, currency, dates, states and Stripe ids stay (the totals and
+    reconcile need them). In the caller's transaction; returns rows changed.
+    """
     result = db.session.execute(
         sa.update(Donation)
-        .where(sa.func.lower(Donation.email) == email)
+        .where(where, DONATION_HOLDS_PERSONAL)
         .values(
             email=None,
             display_name=None,
@@ -59,33 +77,31 @@ def _erase_donations(email: str) -> int:
     return int(result.rowcount or 0)
 
 
-@erases("pledges")
-def _erase_pledges(email: str) -> int:
-    """Open pledges are cancelled first (their amount leaves `pledged`), then the
-    address is replaced: the column is required, and the pledge's amount stays."""
+def clear_pledges(where: sa.ColumnElement[bool]) -> int:
+    """Open pledges `where` picks are cancelled first (their amount leaves `pledged`),
+    then the address is replaced: the column is required, and the amount stays.
+    In the caller's transaction; returns rows whose address was cleared."""
     open_pledges = db.session.scalars(
-        sa.select(Pledge).where(
-            sa.func.lower(Pledge.email) == email, Pledge.status == pledges.PLEDGED
-        )
+        sa.select(Pledge).where(where, Pledge.status == pledges.PLEDGED)
     ).all()
     for pledge in open_pledges:
         pledges.withdraw(pledge)
     result = db.session.execute(
         sa.update(Pledge)
-        .where(sa.func.lower(Pledge.email) == email)
+        .where(where, PLEDGE_HOLDS_PERSONAL)
         .values(email=ERASED_ADDRESS, consent=False)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
 
 
-@erases("outbox")
-def _erase_outbox(email: str) -> int:
-    """Unsent mail to the address is dropped (marked failed); every copy loses its
-    address, bodies and headers (which carry links naming the donor's pledge)."""
+def clear_outbox(where: sa.ColumnElement[bool], why: str) -> int:
+    """Unsent mail `where` picks is dropped (marked failed, `why` as its error); every
+    copy loses its address, bodies and headers (which carry links naming the donor's
+    pledge). In the caller's transaction; returns rows changed."""
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(sa.func.lower(OutboxMessage.to_address) == email)
+        .where(where, OUTBOX_HOLDS_PERSONAL)
         .values(
             to_address=ERASED_ADDRESS,
             subject="(erased)",
@@ -96,11 +112,28 @@ def _erase_outbox(email: str) -> int:
                 (OutboxMessage.status == OutboxStatus.SENT, OutboxStatus.SENT),
                 else_=OutboxStatus.FAILED,
             ),
-            last_error="erased at the donor's request",
+            last_error=why,
         )
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
+
+
+@erases("donations")
+def _erase_donations(email: str) -> int:
+    return clear_donations(sa.func.lower(Donation.email) == email)
+
+
+@erases("pledges")
+def _erase_pledges(email: str) -> int:
+    return clear_pledges(sa.func.lower(Pledge.email) == email)
+
+
+@erases("outbox")
+def _erase_outbox(email: str) -> int:
+    return clear_outbox(
+        sa.func.lower(OutboxMessage.to_address) == email, "erased at the donor's request"
+    )
 
 
 @erases("suppressions")

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from ...extensions import db
 from ...mail import outbox
@@ -20,6 +21,7 @@ from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, Outbox
 from ...models.types import utcnow
 from ...security.client_keys import keyed_hash
 from ...text import donor_email_key
+from .. import tokens
 from ..pledges import pledges
 
 ERASED_ADDRESS = "erased@invalid"  # RFC 2606: can never receive mail
@@ -162,6 +164,43 @@ def erase_donor(email: str) -> Erasure:
     db.session.add(record)
     db.session.commit()
     return record
+
+
+# What an erasure link names: a donation's or a pledge's public id, never the address
+# (a token's payload is readable by anyone who sees the URL).
+_LINK_KINDS = {"d": Donation, "p": Pledge}
+
+
+def erasure_token(row: Donation | Pledge) -> str:
+    """A signed, expiring "delete my details" token for the supporter of `row`."""
+    kind = "d" if isinstance(row, Donation) else "p"
+    return tokens.sign(tokens.ERASE, f"{kind}:{row.public_id}")
+
+
+def address_for_erasure(token: str) -> str:
+    """The email address a "delete my details" token leads to, or TokenError.
+
+    TokenGone once the details are erased (by the link, by `erase-donor` or by
+    retention): the row no longer holds an address, so a link works once.
+    """
+    kind, _, public_id = tokens.verify(tokens.ERASE, token).partition(":")
+    model = _LINK_KINDS.get(kind)
+    if model is None or not public_id:
+        raise tokens.invalid_link()
+    row = db.session.scalar(sa.select(model).where(model.public_id == public_id))
+    address = row.email if row is not None else None
+    if not address or address == ERASED_ADDRESS:
+        raise tokens.TokenGone(gettext("Your details have already been deleted."))
+    return address
+
+
+def erase_by_token(token: str) -> Erasure:
+    """Erase, at once, every personal detail held for the supporter `token` names.
+
+    The money stays counted (erase_donor keeps amounts). TokenError as for
+    address_for_erasure, and then nothing changes.
+    """
+    return erase_donor(address_for_erasure(token))
 
 
 def forget_client_keys(older_than: timedelta | None = None) -> int:

@@ -10,6 +10,7 @@ from ...i18n import current_locale, writing_in
 from ...mail import external_url, queue
 from ...models import Donation
 from ...money import format_money_in
+from . import privacy
 
 
 def on_donation_succeeded(donation: Donation, **_: Any) -> None:
@@ -37,5 +38,6 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
                 "campaign": campaign,
                 "amount": amount,
                 "campaign_url": external_url("public.campaign_page"),
+                "erase_url": external_url("public.forget", token=privacy.erasure_token(donation)),
             },
         )

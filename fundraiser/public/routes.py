@@ -12,7 +12,7 @@ from ..security import card_testing
 from ..services import tokens
 from ..services.campaigns import campaigns, snapshots
 from ..services.campaigns.snapshots import CampaignStamp
-from ..services.donations import donations, privacy
+from ..services.donations import donations, privacy, privacy_notice
 from ..services.teams import teams
 from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response, status_for
 from . import bp
@@ -86,3 +86,13 @@ def forget(token: str) -> ResponseReturnValue:
     except tokens.TokenError as exc:
         abort(status_for(exc), description=exc.message)
     return render_template("forget.html", campaign=campaigns.current_campaign())
+
+
+@bp.get("/privacy")
+def privacy_page() -> ResponseReturnValue:
+    """What is kept, for how long, who sees it, what Stripe keeps, how to delete:
+    stated from the running settings (services/donations/privacy_notice.py)."""
+    campaign = campaigns.current_campaign()
+    return render_template(
+        "privacy.html", campaign=campaign, notice=privacy_notice.notice(campaign)
+    )

@@ -29,9 +29,8 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
             key=f"receipt-{donation.id}",
             kind="receipt",
             to=donation.email,
-            subject=gettext(
-                "Thank you: your %(amount)s to %(campaign)s", amount=amount, campaign=campaign.title
-            ),
+            # Neutral: an inbox preview or a shared screen shows no cause.
+            subject=gettext("Your receipt for %(amount)s", amount=amount),
             template="receipt",
             context={
                 "donation": donation,

@@ -7,6 +7,7 @@ production deployment must set: `check_production` refuses to start without them
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,16 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "LOG_FORMAT": env.get("LOG_FORMAT") or ("json" if production else "text"),
         **_security_settings(env),
         **_deadline_settings(env),
+        # Retention (services/donations/retention.py): personal fields are erased this
+        # many days after the drive's deadline, and from anything older than the maximum.
+        "RETENTION_DAYS_AFTER_DEADLINE": _whole(env, "RETENTION_DAYS_AFTER_DEADLINE", 30, 3651),
+        "RETENTION_MAX_AGE_DAYS": _whole(env, "RETENTION_MAX_AGE_DAYS", 365, 3651),
+        # What donors' card statements show after the account's prefix (empty: Stripe's
+        # default, the account's own descriptor). Choose a neutral one: a bank's staff
+        # and anyone who sees the statement read it.
+        "STATEMENT_DESCRIPTOR_SUFFIX": statement_descriptor_suffix(
+            env.get("STATEMENT_DESCRIPTOR_SUFFIX", "")
+        ),
     }
 
 
@@ -159,6 +170,24 @@ def _security_settings(env: Mapping[str, str]) -> dict[str, Any]:
         # e.g. "https://www.example.org https://blog.example.org"; "*" is any site.
         "EMBED_FRAME_ANCESTORS": _frame_ancestors(env.get("EMBED_FRAME_ANCESTORS") or "*"),
     }
+
+
+# Stripe's rules for a statement descriptor: Latin characters only, 5 to 22 of them,
+# at least one letter, none of < > \ ' " * (docs.stripe.com/get-started/account/statement-descriptors).
+_DESCRIPTOR = re.compile(r"^[A-Za-z0-9 .,\-_&/#+!?:;()@%$=\[\]{}|~^`]{5,22}$")
+
+
+def statement_descriptor_suffix(value: str) -> str:
+    """A valid statement descriptor suffix, "" (none), or RuntimeError saying Stripe's rules."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not _DESCRIPTOR.match(value) or not re.search(r"[A-Za-z]", value):
+        raise RuntimeError(
+            "STATEMENT_DESCRIPTOR_SUFFIX must be 5 to 22 Latin characters with at least one "
+            f"letter and none of < > \\ ' \" * (Stripe's rules), not {value!r}"
+        )
+    return value
 
 
 def _frame_ancestors(value: str) -> str:

@@ -14,11 +14,12 @@ from flask import Flask
 from flask_login import current_user
 
 from .dashboard.access import may_open
-from .i18n import current_locale, page
+from .i18n import current_language, current_locale, page
 from .models import STATE_ENUMS
 from .money import format_decimal, format_money_in
 from .pledges.forms import PledgeForm
 from .public_urls import public_url
+from .services.campaigns.risk_warning import warning_for
 from .services.donations.fees import configured_cover
 from .widgets.routes import donations_phrase, share_version
 
@@ -59,6 +60,8 @@ GLOBALS: dict[str, Any] = {
     "share_version": share_version,
     # The dashboard's navigation shows a team organiser only the pages they may open.
     "may_open": may_open,
+    # The warning before the card form, in the page's language (or the organiser's words).
+    "risk_warning": lambda campaign: warning_for(campaign, current_language()),
     **page.TEMPLATE_GLOBALS,
 }
 

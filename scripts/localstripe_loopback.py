@@ -10,7 +10,9 @@ the much older one localstripe knows: the app sends
 `allowed_payment_method_types`, which localstripe answers "400 Unexpected", so
 it is renamed here to localstripe's `payment_method_types`. The reverse is
 refused as real Stripe refuses it on endive, so the app can't drift back to
-the removed name unnoticed.
+the removed name unnoticed. `statement_descriptor_suffix` (a real Stripe parameter
+the app sends when STATEMENT_DESCRIPTOR_SUFFIX is set) is unknown to localstripe,
+which refuses it, so it is dropped here and nowhere else.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from localstripe.server import app  # a separate dev process; never imported by 
 _INTENT_PATHS = re.compile(r"^/v1/(payment_intents|setup_intents)(/[^/]+(/confirm)?)?$")
 _NEW_NAME = "allowed_payment_method_types"
 _OLD_NAME = "payment_method_types"
+# Real Stripe parameters localstripe refuses as unknown; they change nothing it emulates.
+_DROPPED = {"statement_descriptor_suffix"}
 # API versions from endive (2026-09-30) on refuse the old name.
 _FIRST_VERSION_WITHOUT_OLD_NAME = "2026-09-30"
 
@@ -54,7 +58,8 @@ def translate_form(body: bytes, *, version: str) -> bytes | None:
     """The form body renamed for localstripe, or None when endive would refuse it.
 
     `allowed_payment_method_types[0]=card` becomes `payment_method_types[0]=card`;
-    an old-style `payment_method_types` sent with an endive-or-later version is refused.
+    an old-style `payment_method_types` sent with an endive-or-later version is refused;
+    parameters in _DROPPED are left out.
     """
     pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
     out: list[tuple[str, str]] = []
@@ -62,6 +67,8 @@ def translate_form(body: bytes, *, version: str) -> bytes | None:
         name = key.split("[", 1)[0]
         if name == _OLD_NAME and version >= _FIRST_VERSION_WITHOUT_OLD_NAME:
             return None
+        if name in _DROPPED:
+            continue
         if name == _NEW_NAME:
             key = _OLD_NAME + key[len(_NEW_NAME) :]
         out.append((key, value))

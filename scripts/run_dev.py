@@ -43,6 +43,8 @@ SCHEDULE: list[tuple[int, list[str]]] = [
     (600, ["fundraiser", "reconcile", "--since", "P2D"]),
     # Hashed client keys outlive the decline cool-down by a day at most.
     (3600, ["fundraiser", "forget-client-keys"]),
+    # Personal data past the retention window (RETENTION_* settings) is erased.
+    (3600, ["fundraiser", "apply-retention"]),
 ]
 
 

@@ -9,7 +9,7 @@ import click
 
 from ..money import format_money
 from ..payments.stripe_gateway import PaymentProviderError
-from ..services.donations import privacy
+from ..services.donations import privacy, retention
 from ..services.donations.reconcile import Report, Total, reconcile
 from . import bp
 
@@ -98,6 +98,14 @@ def erase_donor_command(email: str) -> None:
     cleared = ", ".join(f"{count} {kind}" for kind, count in record.counts.items())
     click.echo(f"Erased personal data for that address: {cleared}. Amounts kept.")
     click.echo(f"Logged as erasure #{record.id} (the log holds a keyed hash, not the address).")
+
+
+@bp.cli.command("apply-retention")
+def apply_retention_command() -> None:
+    """Erase personal data past the retention window (RETENTION_* settings), keeping amounts."""
+    counts = retention.apply()
+    cleared = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    click.echo(f"Retention: cleared personal data from {cleared}. Amounts kept.")
 
 
 @bp.cli.command("forget-client-keys")

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..money import AmountError, parse_amount
-from ..services.campaigns import campaigns
+from ..services.campaigns import campaigns, risk_warning
 from ..services.offline.offline import METHODS
 from ..text import clean_text
 
@@ -125,6 +125,14 @@ class SettingsForm(MoneyForm):
         "Deadline (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     tiers = StringField("Drink tiers", validators=[Optional(), Length(max=500)])
+    risk_warning_ru = TextAreaField(
+        "Warning before the card form (Russian page)",
+        validators=[Optional(), Length(max=risk_warning.MAX_CHARS)],
+    )
+    risk_warning_en = TextAreaField(
+        "Note before the card form (English page)",
+        validators=[Optional(), Length(max=risk_warning.MAX_CHARS)],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from flask import abort, render_template, send_file
 from flask.typing import ResponseReturnValue
 
 from .. import ROOT
+from ..services.donations import retention
 from ..services.reports import stats
 from . import bp
 from .access import current_scope, team_view
@@ -21,11 +22,14 @@ CHART_JS = ROOT / "node_modules" / "chart.js" / "dist" / "chart.umd.min.js"
 @team_view
 def overview() -> ResponseReturnValue:
     campaign, scope = campaign_or_404(), current_scope()
+    team = scope.team()
     return render_template(
         "dashboard/overview.html",
         campaign=campaign,
-        team=scope.team(),
+        team=team,
         overview=stats.overview(campaign, scope=scope),
+        # Whole-campaign organisers only: the counts span every team's donors.
+        retention=None if team else retention.due(campaign),
     )
 
 

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..money import format_decimal
-from ..services.campaigns import campaign_settings, campaigns
+from ..services.campaigns import campaign_settings, campaigns, risk_warning
 from ..services.campaigns.campaigns import CampaignError
 from ..services.organisers import audit
 from . import bp
@@ -18,6 +18,14 @@ from .forms import SettingsForm
 
 def _tiers_text(tiers: list[dict[str, Any]], currency: str) -> str:
     return ", ".join(f"{format_decimal(int(t['amount']), currency)}={t['label']}" for t in tiers)
+
+
+def _defaults() -> dict[str, str]:
+    """The built-in warnings, shown under the fields an organiser leaves empty."""
+    return {
+        "default_warning_ru": risk_warning.DEFAULTS["ru"],
+        "default_warning_en": risk_warning.DEFAULTS["en"],
+    }
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -30,7 +38,11 @@ def settings() -> ResponseReturnValue:
         form.amount.data = format_decimal(campaign.target_minor, campaign.currency)
         form.deadline.data = campaign.deadline.replace(tzinfo=None) if campaign.deadline else None
         form.tiers.data = _tiers_text(campaign.tiers, campaign.currency)
-        return render_template("dashboard/settings.html", campaign=campaign, form=form)
+        form.risk_warning_ru.data = campaign.risk_warning_ru or ""
+        form.risk_warning_en.data = campaign.risk_warning_en or ""
+        return render_template(
+            "dashboard/settings.html", campaign=campaign, form=form, **_defaults()
+        )
     if form.validate():
         try:
             changed = campaign_settings.update(
@@ -41,6 +53,8 @@ def settings() -> ResponseReturnValue:
                     target_minor=form.amount_minor,
                     deadline=form.deadline_utc(),
                     tiers=form.tier_list,
+                    risk_warning_ru=(form.risk_warning_ru.data or "").replace("\r\n", "\n"),
+                    risk_warning_en=(form.risk_warning_en.data or "").replace("\r\n", "\n"),
                 ),
                 organiser(),
             )
@@ -51,7 +65,9 @@ def settings() -> ResponseReturnValue:
             return redirect(url_for("dashboard.settings"))
     else:
         flash(form.first_error(), "error")
-    return render_template("dashboard/settings.html", campaign=campaign, form=form), 400
+    return render_template(
+        "dashboard/settings.html", campaign=campaign, form=form, **_defaults()
+    ), 400
 
 
 @bp.get("/audit")

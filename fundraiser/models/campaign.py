@@ -34,6 +34,10 @@ class Campaign(db.Model):
     tiers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     min_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=100)
     max_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=1_000_000)
+    # The organiser's wording of the warning before the card form (None: the
+    # default in services/campaigns/risk_warning.py).
+    risk_warning_en: Mapped[str | None] = mapped_column(sa.Text)
+    risk_warning_ru: Mapped[str | None] = mapped_column(sa.Text)
 
     raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     donations_count: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -18,7 +18,7 @@ EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # Paths whose segment after the prefix is a capability (signed token or public id).
 TOKEN_PATH = re.compile(
     r"/(pledge/cancel|pledge/made|pledge|unsubscribe|thanks|api/donations|dashboard/donations"
-    r"|invite|login/reset)"
+    r"|invite|login/reset|forget)"
     r"/(?!donate\b)[^/\s\"'<>?#]+"
 )
 REDACTED = "[redacted]"

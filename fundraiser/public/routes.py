@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from .. import http_cache
 from ..donate_form import DonateForm
 from ..i18n import current_language
 from ..security import card_testing
+from ..services import tokens
 from ..services.campaigns import campaigns, snapshots
 from ..services.campaigns.snapshots import CampaignStamp
-from ..services.donations import donations
+from ..services.donations import donations, privacy, privacy_notice
 from ..services.teams import teams
-from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response
+from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response, status_for
 from . import bp
 
 
@@ -69,4 +70,29 @@ def thanks(public_id: str) -> ResponseReturnValue:
         campaign=campaign,
         donation=donation,
         progress=campaigns.progress(campaign),
+    )
+
+
+@bp.route("/forget/<token>", methods=["GET", "POST"])
+def forget(token: str) -> ResponseReturnValue:
+    """ "Delete my details" from an email: GET asks (a mail scanner opening the link
+    erases nothing), POST with the page's CSRF token erases at once. A tampered link
+    answers 400, an expired or already-used one 410; neither changes anything."""
+    try:
+        if request.method == "POST":
+            privacy.erase_by_token(token)
+            return render_template("forgotten.html", campaign=campaigns.current_campaign())
+        privacy.address_for_erasure(token)  # refuse a bad link before asking
+    except tokens.TokenError as exc:
+        abort(status_for(exc), description=exc.message)
+    return render_template("forget.html", campaign=campaigns.current_campaign())
+
+
+@bp.get("/privacy")
+def privacy_page() -> ResponseReturnValue:
+    """What is kept, for how long, who sees it, what Stripe keeps, how to delete:
+    stated from the running settings (services/donations/privacy_notice.py)."""
+    campaign = campaigns.current_campaign()
+    return render_template(
+        "privacy.html", campaign=campaign, notice=privacy_notice.notice(campaign)
     )

@@ -22,6 +22,8 @@ UNSUBSCRIBE = "unsubscribe"
 # Organiser account links (services/organisers/organiser_accounts.py); single-use is kept there.
 INVITE = "organiser-invite"
 RESET = "organiser-reset"
+# "Delete my details" in receipts and pledge emails (services/donations/privacy.py).
+ERASE = "erase-details"
 
 MAX_AGE: dict[str, timedelta] = {
     PAY: timedelta(days=14),
@@ -30,6 +32,8 @@ MAX_AGE: dict[str, timedelta] = {
     UNSUBSCRIBE: timedelta(days=365),
     INVITE: timedelta(days=3),
     RESET: timedelta(hours=1),
+    # Long enough to change one's mind after the drive; retention erases by then anyway.
+    ERASE: timedelta(days=180),
 }
 
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from fundraiser.money import format_money_in
+from fundraiser.services.campaigns.risk_warning import DEFAULTS
 from tests.support.browser import fill_card
 from tests.support.factories import set_deadline
 from tests.support.harness import LiveServer, campaign_totals
@@ -105,3 +106,21 @@ def test_a_russian_browser_gets_russian_without_the_switch(
         )
     finally:
         context.close()
+
+
+def test_the_russian_page_warns_before_the_card_form(
+    new_page: OpenPage, campaign: Campaign
+) -> None:
+    """The warning is visible, and comes before the card field in the page's order."""
+    page = new_page("/?lang=ru")
+    warning = page.locator("[data-field=risk-warning]")
+    expect(warning).to_be_visible()
+    expect(warning).to_have_text(DEFAULTS["ru"])
+    card = page.locator("#payment-element")
+    # DOCUMENT_POSITION_FOLLOWING (4): the card field follows the warning.
+    assert warning.evaluate(
+        "(w, card) => w.compareDocumentPosition(card) & 4", card.element_handle()
+    )
+    warning_box, card_box = warning.bounding_box(), card.bounding_box()
+    assert warning_box is not None and card_box is not None
+    assert warning_box["y"] + warning_box["height"] <= card_box["y"]  # shown above it, too

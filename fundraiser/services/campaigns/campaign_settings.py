@@ -22,6 +22,9 @@ class Settings:
     target_minor: int
     deadline: datetime | None
     tiers: list[dict[str, Any]]
+    # None or blank: the default wording (risk_warning.DEFAULTS) is shown.
+    risk_warning_ru: str | None = None
+    risk_warning_en: str | None = None
 
 
 def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[str]:
@@ -44,6 +47,8 @@ def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[s
         "target_minor": settings.target_minor,
         "deadline": settings.deadline,
         "tiers": settings.tiers,
+        "risk_warning_ru": (settings.risk_warning_ru or "").strip() or None,
+        "risk_warning_en": (settings.risk_warning_en or "").strip() or None,
     }
     changed = [name for name, value in new.items() if getattr(campaign, name) != value]
     if not changed:
@@ -51,8 +56,12 @@ def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[s
     detail: dict[str, Any] = {}
     for name in changed:
         old = getattr(campaign, name)
-        if name == "story":  # long text: say that it changed, not all of it twice
-            detail[name] = {"before_chars": len(old or ""), "after_chars": len(new[name])}
+        if name in (
+            "story",
+            "risk_warning_ru",
+            "risk_warning_en",
+        ):  # long text: say that it changed, not all of it twice
+            detail[name] = {"before_chars": len(old or ""), "after_chars": len(new[name] or "")}
         elif name == "deadline":
             detail[name] = {
                 "before": old.isoformat() if old else None,

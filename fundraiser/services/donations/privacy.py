@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from ...extensions import db
 from ...mail import outbox
@@ -20,6 +21,7 @@ from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, Outbox
 from ...models.types import utcnow
 from ...security.client_keys import keyed_hash
 from ...text import donor_email_key
+from .. import tokens
 from ..pledges import pledges
 
 ERASED_ADDRESS = "erased@invalid"  # RFC 2606: can never receive mail
@@ -41,11 +43,29 @@ def erases(kind: str) -> Callable[[Eraser], Eraser]:
     return register
 
 
-@erases("donations")
-def _erase_donations(email: str) -> int:
+# What "still holds personal data" means for each table: erasing skips rows
+# already cleared, so a second run (by a donor or by retention) changes nothing.
+DONATION_HOLDS_PERSONAL = sa.or_(
+    Donation.email.is_not(None),
+    Donation.display_name.is_not(None),
+    Donation.message.is_not(None),
+    Donation.name_public.is_(True),
+    Donation.client_address_hash.is_not(None),
+    Donation.client_session_hash.is_not(None),
+)
+PLEDGE_HOLDS_PERSONAL = Pledge.email != ERASED_ADDRESS
+OUTBOX_HOLDS_PERSONAL = OutboxMessage.to_address != ERASED_ADDRESS
+
+
+def clear_donations(where: sa.ColumnElement[bool]) -> int:
+    """Clear the name, email, message and client keys of the donations `where` picks.
+
+    Amounts, currency, dates, states and Stripe ids stay (the totals and
+    reconcile need them). In the caller's transaction; returns rows changed.
+    """
     result = db.session.execute(
         sa.update(Donation)
-        .where(sa.func.lower(Donation.email) == email)
+        .where(where, DONATION_HOLDS_PERSONAL)
         .values(
             email=None,
             display_name=None,
@@ -59,33 +79,31 @@ def _erase_donations(email: str) -> int:
     return int(result.rowcount or 0)
 
 
-@erases("pledges")
-def _erase_pledges(email: str) -> int:
-    """Open pledges are cancelled first (their amount leaves `pledged`), then the
-    address is replaced: the column is required, and the pledge's amount stays."""
+def clear_pledges(where: sa.ColumnElement[bool]) -> int:
+    """Open pledges `where` picks are cancelled first (their amount leaves `pledged`),
+    then the address is replaced: the column is required, and the amount stays.
+    In the caller's transaction; returns rows whose address was cleared."""
     open_pledges = db.session.scalars(
-        sa.select(Pledge).where(
-            sa.func.lower(Pledge.email) == email, Pledge.status == pledges.PLEDGED
-        )
+        sa.select(Pledge).where(where, Pledge.status == pledges.PLEDGED)
     ).all()
     for pledge in open_pledges:
         pledges.withdraw(pledge)
     result = db.session.execute(
         sa.update(Pledge)
-        .where(sa.func.lower(Pledge.email) == email)
+        .where(where, PLEDGE_HOLDS_PERSONAL)
         .values(email=ERASED_ADDRESS, consent=False)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
 
 
-@erases("outbox")
-def _erase_outbox(email: str) -> int:
-    """Unsent mail to the address is dropped (marked failed); every copy loses its
-    address, bodies and headers (which carry links naming the donor's pledge)."""
+def clear_outbox(where: sa.ColumnElement[bool], why: str) -> int:
+    """Unsent mail `where` picks is dropped (marked failed, `why` as its error); every
+    copy loses its address, bodies and headers (which carry links naming the donor's
+    pledge). In the caller's transaction; returns rows changed."""
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(sa.func.lower(OutboxMessage.to_address) == email)
+        .where(where, OUTBOX_HOLDS_PERSONAL)
         .values(
             to_address=ERASED_ADDRESS,
             subject="(erased)",
@@ -96,11 +114,28 @@ def _erase_outbox(email: str) -> int:
                 (OutboxMessage.status == OutboxStatus.SENT, OutboxStatus.SENT),
                 else_=OutboxStatus.FAILED,
             ),
-            last_error="erased at the donor's request",
+            last_error=why,
         )
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)
+
+
+@erases("donations")
+def _erase_donations(email: str) -> int:
+    return clear_donations(sa.func.lower(Donation.email) == email)
+
+
+@erases("pledges")
+def _erase_pledges(email: str) -> int:
+    return clear_pledges(sa.func.lower(Pledge.email) == email)
+
+
+@erases("outbox")
+def _erase_outbox(email: str) -> int:
+    return clear_outbox(
+        sa.func.lower(OutboxMessage.to_address) == email, "erased at the donor's request"
+    )
 
 
 @erases("suppressions")
@@ -129,6 +164,43 @@ def erase_donor(email: str) -> Erasure:
     db.session.add(record)
     db.session.commit()
     return record
+
+
+# What an erasure link names: a donation's or a pledge's public id, never the address
+# (a token's payload is readable by anyone who sees the URL).
+_LINK_KINDS = {"d": Donation, "p": Pledge}
+
+
+def erasure_token(row: Donation | Pledge) -> str:
+    """A signed, expiring "delete my details" token for the supporter of `row`."""
+    kind = "d" if isinstance(row, Donation) else "p"
+    return tokens.sign(tokens.ERASE, f"{kind}:{row.public_id}")
+
+
+def address_for_erasure(token: str) -> str:
+    """The email address a "delete my details" token leads to, or TokenError.
+
+    TokenGone once the details are erased (by the link, by `erase-donor` or by
+    retention): the row no longer holds an address, so a link works once.
+    """
+    kind, _, public_id = tokens.verify(tokens.ERASE, token).partition(":")
+    model = _LINK_KINDS.get(kind)
+    if model is None or not public_id:
+        raise tokens.invalid_link()
+    row = db.session.scalar(sa.select(model).where(model.public_id == public_id))
+    address = row.email if row is not None else None
+    if not address or address == ERASED_ADDRESS:
+        raise tokens.TokenGone(gettext("Your details have already been deleted."))
+    return address
+
+
+def erase_by_token(token: str) -> Erasure:
+    """Erase, at once, every personal detail held for the supporter `token` names.
+
+    The money stays counted (erase_donor keeps amounts). TokenError as for
+    address_for_erasure, and then nothing changes.
+    """
+    return erase_donor(address_for_erasure(token))
 
 
 def forget_client_keys(older_than: timedelta | None = None) -> int:

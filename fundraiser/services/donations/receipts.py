@@ -10,6 +10,7 @@ from ...i18n import current_locale, writing_in
 from ...mail import external_url, queue
 from ...models import Donation
 from ...money import format_money_in
+from . import privacy
 
 
 def on_donation_succeeded(donation: Donation, **_: Any) -> None:
@@ -28,14 +29,14 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
             key=f"receipt-{donation.id}",
             kind="receipt",
             to=donation.email,
-            subject=gettext(
-                "Thank you: your %(amount)s to %(campaign)s", amount=amount, campaign=campaign.title
-            ),
+            # Neutral: an inbox preview or a shared screen shows no cause.
+            subject=gettext("Your receipt for %(amount)s", amount=amount),
             template="receipt",
             context={
                 "donation": donation,
                 "campaign": campaign,
                 "amount": amount,
                 "campaign_url": external_url("public.campaign_page"),
+                "erase_url": external_url("public.forget", token=privacy.erasure_token(donation)),
             },
         )

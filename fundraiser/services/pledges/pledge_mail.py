@@ -12,6 +12,7 @@ from ...mail import external_url, queue
 from ...models import Campaign, Pledge
 from ...money import format_money_in
 from .. import tokens
+from ..donations import privacy
 
 CONFIRMATION = "pledge_confirmation"
 REMINDER = "pledge_reminder"
@@ -23,6 +24,7 @@ def _links(pledge: Pledge) -> dict[str, str]:
             "pledges.cancel", token=tokens.sign(tokens.CANCEL, pledge.public_id)
         ),
         "campaign_url": external_url("public.campaign_page"),
+        "erase_url": external_url("public.forget", token=privacy.erasure_token(pledge)),
     }
 
 

@@ -126,7 +126,7 @@ def test_receipt_is_delivered_after_the_webhook_once(
     cli(app, "send-mail")
     cli(app, "send-mail")
     [receipt] = smtp.to("ann@example.org")
-    assert receipt.subject == "Thank you: your £4.00 to Test drive"
+    assert receipt.subject == "Your receipt for £4.00"
     assert "£4.00" in receipt.text
     assert "£4.00" in receipt.html
 

@@ -213,5 +213,5 @@ def test_receipt_only_after_the_webhook_and_only_once(
     assert kinds() == ["pledge_confirmation", "receipt"]
     receipt = outbox(app)[-1]
     assert receipt.to_address == "pat@example.org"
-    assert receipt.subject == "Thank you: your £7.00 to Test drive"
+    assert receipt.subject == "Your receipt for £7.00"
     assert donation.public_id in receipt.body_text

@@ -36,6 +36,7 @@ from . import (  # noqa: E402,F401
     access_admin,
     donations,
     links,
+    messages,
     offline_money,
     organisers,
     outbox,

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
-from .donation import Donation, DonationStatus, DonationTransition
+from .donation import Donation, DonationStatus, DonationTransition, ModerationState
 from .ledger import Outcome, OutcomeCode, StripeEvent
 from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
@@ -29,6 +29,7 @@ STATE_ENUMS: dict[str, type[StrEnum]] = {
     for enum in (
         DisputeStatus,
         DonationStatus,
+        ModerationState,
         OfflineMethod,
         OutcomeCode,
         OutboxStatus,
@@ -54,6 +55,7 @@ __all__ = [
     "Erasure",
     "LinkPurpose",
     "LoginFailure",
+    "ModerationState",
     "OfflineGift",
     "OfflineMethod",
     "Organiser",

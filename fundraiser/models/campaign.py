@@ -35,6 +35,12 @@ class Campaign(db.Model):
     min_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=100)
     max_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=1_000_000)
 
+    # The organiser's word list: a name or message containing one is held back.
+    moderation_words: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Whether the supporters' wall (and /api/supporters) shows each gift's amount.
+    wall_shows_amounts: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
     raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     donations_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     pledged_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -43,6 +43,7 @@ from . import (  # noqa: E402,F401
     overview,
     pledges,
     settings,
+    stream,
     teams,
     two_factor,
     widgets,

@@ -41,6 +41,10 @@ class Campaign(db.Model):
     wall_shows_amounts: Mapped[bool] = mapped_column(
         sa.Boolean, default=False, server_default=sa.false()
     )
+    # The secret in the livestream overlays' URLs (services/livestream/overlays.py);
+    # None until an organiser makes one.
+    overlay_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
     raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     donations_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     pledged_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -6,6 +6,7 @@ from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
 from .donation import Donation, DonationStatus, DonationTransition, ModerationState
 from .ledger import Outcome, OutcomeCode, StripeEvent
+from .livestream import OverlayAlert
 from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
@@ -63,6 +64,7 @@ __all__ = [
     "OutboxStatus",
     "Outcome",
     "OutcomeCode",
+    "OverlayAlert",
     "Pledge",
     "PledgeStatus",
     "RateLimitHit",

@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         http_cache,
         ops,
+        overlay,
         pledges,
         public,
         security,
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cli.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(widgets.bp)
+    app.register_blueprint(overlay.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     errors.init_app(app)

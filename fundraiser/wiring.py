@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from . import signals
 from .ops import metrics
 from .services.donations import receipts
+from .services.livestream import alerts
 from .services.pledges import pledges
 from .services.refunds import refunds_and_disputes
 from .services.teams import teams
@@ -36,6 +37,8 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (signals.donation_succeeded, receipts.on_donation_succeeded),
     (signals.donation_succeeded, pledges.on_donation_succeeded),
     (signals.donation_succeeded, metrics.on_donation_succeeded),
+    # The alerts overlay's feed: webhook-counted gifts only (after bump_totals's row lock).
+    (signals.donation_succeeded, alerts.on_donation_succeeded),
     (signals.donation_failed, metrics.on_donation_failed),
     (signals.donation_deducted, teams.deduct_for_team),
 )

@@ -1,6 +1,8 @@
-"""Public JSON: progress and a donation's status. No personal data, ever."""
+"""Public JSON: progress, the supporters' wall and a donation's status. No personal data, ever."""
 
 from __future__ import annotations
+
+import json
 
 from flask import abort, jsonify
 from flask.typing import ResponseReturnValue
@@ -12,6 +14,7 @@ from ..money import format_money
 from ..services.campaigns import campaigns, snapshots
 from ..services.campaigns.snapshots import CampaignStamp
 from ..services.donations import donations
+from ..services.moderation import supporters
 from . import bp
 
 
@@ -26,6 +29,25 @@ def progress() -> ResponseReturnValue:
 
     return http_cache.conditional(
         "progress",
+        stamp,
+        build,
+        mimetype="application/json",
+        cache_control=http_cache.PROGRESS_CACHE_CONTROL,
+    )
+
+
+@bp.get("/supporters")
+def supporters_json() -> ResponseReturnValue:
+    """The supporters' wall as JSON: approved messages; no email, no ids, the day only."""
+    stamp = http_cache.current_stamp() or abort(404, description=gettext("No campaign yet."))
+
+    def build() -> tuple[CampaignStamp, bytes]:
+        campaign = snapshots.campaign_of(stamp) or abort(404)
+        body = {"supporters": [s.as_json() for s in supporters.wall(campaign)]}
+        return snapshots.stamp_of(campaign), json.dumps(body, separators=(",", ":")).encode()
+
+    return http_cache.conditional(
+        "supporters",
         stamp,
         build,
         mimetype="application/json",

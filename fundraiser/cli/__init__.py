@@ -4,4 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("fundraiser_cli", __name__, cli_group="fundraiser")
 
-from . import bench, commands, demo, operations, organisers, pledge_commands, teams  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    bench,
+    commands,
+    demo,
+    livestream,
+    operations,
+    organisers,
+    pledge_commands,
+    teams,
+)

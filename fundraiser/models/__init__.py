@@ -4,8 +4,9 @@ from enum import StrEnum
 
 from .accounts import AccountLink, LinkPurpose, RecoveryCode, TwoFactor
 from .campaign import Campaign
-from .donation import Donation, DonationStatus, DonationTransition
+from .donation import Donation, DonationStatus, DonationTransition, ModerationState
 from .ledger import Outcome, OutcomeCode, StripeEvent
+from .livestream import OverlayAlert
 from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
@@ -29,6 +30,7 @@ STATE_ENUMS: dict[str, type[StrEnum]] = {
     for enum in (
         DisputeStatus,
         DonationStatus,
+        ModerationState,
         OfflineMethod,
         OutcomeCode,
         OutboxStatus,
@@ -54,6 +56,7 @@ __all__ = [
     "Erasure",
     "LinkPurpose",
     "LoginFailure",
+    "ModerationState",
     "OfflineGift",
     "OfflineMethod",
     "Organiser",
@@ -61,6 +64,7 @@ __all__ = [
     "OutboxStatus",
     "Outcome",
     "OutcomeCode",
+    "OverlayAlert",
     "Pledge",
     "PledgeStatus",
     "RateLimitHit",

@@ -39,6 +39,16 @@ class Campaign(db.Model):
     risk_warning_en: Mapped[str | None] = mapped_column(sa.Text)
     risk_warning_ru: Mapped[str | None] = mapped_column(sa.Text)
 
+    # The organiser's word list: a name or message containing one is held back.
+    moderation_words: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Whether the supporters' wall (and /api/supporters) shows each gift's amount.
+    wall_shows_amounts: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
+    # The secret in the livestream overlays' URLs (services/livestream/overlays.py);
+    # None until an organiser makes one.
+    overlay_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+
     raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     donations_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     pledged_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)

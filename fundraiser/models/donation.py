@@ -28,6 +28,20 @@ class DonationStatus(StrEnum):
     FAILED = "failed"
 
 
+class ModerationState(StrEnum):
+    """Where a gift's public name and message stand: pending | held -> approved | hidden.
+
+    NULL on a gift with nothing public (no shown name, no message): there is
+    nothing to moderate. `held` is pending plus a word-list match, so the
+    organiser sees why. Moved only by `fundraiser.services.moderation`.
+    """
+
+    PENDING = "pending"
+    HELD = "held"
+    APPROVED = "approved"
+    HIDDEN = "hidden"
+
+
 class Donation(db.Model):
     """One attempt to give, from the form to Stripe's final word.
 
@@ -50,6 +64,8 @@ class Donation(db.Model):
     display_name: Mapped[str | None] = mapped_column(sa.String(80))
     name_public: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     message: Mapped[str | None] = mapped_column(sa.Text)
+    # ModerationState of the public name and message; None when neither exists.
+    moderation: Mapped[str | None] = mapped_column(sa.String(20), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(254), index=True)
     source: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     # The team whose page the gift came through, if any (counts for team and campaign).

@@ -5,8 +5,8 @@ writes (message, arguments and traceback), installed on the app's handlers by
 `install`. Names and messages are never logged in the first place (no log call
 passes them); this is the net under that rule for what has a recognisable
 shape: an address, or a path that carries a token (pay, cancel and
-unsubscribe links, a donation's thank-you page, organiser invitations and
-password resets).
+unsubscribe links, a donation's thank-you page, organiser invitations,
+password resets and the livestream overlays' token).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # Paths whose segment after the prefix is a capability (signed token or public id).
 TOKEN_PATH = re.compile(
     r"/(pledge/cancel|pledge/made|pledge|unsubscribe|thanks|api/donations|dashboard/donations"
-    r"|invite|login/reset|forget)"
+    r"|invite|login/reset|forget|overlay)"
     r"/(?!donate\b)[^/\s\"'<>?#]+"
 )
 REDACTED = "[redacted]"

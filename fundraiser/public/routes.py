@@ -13,6 +13,7 @@ from ..services import tokens
 from ..services.campaigns import campaigns, snapshots
 from ..services.campaigns.snapshots import CampaignStamp
 from ..services.donations import donations, privacy, privacy_notice
+from ..services.moderation import supporters
 from ..services.teams import teams
 from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response, status_for
 from . import bp
@@ -42,12 +43,37 @@ def campaign_page() -> ResponseReturnValue:
             progress=campaigns.progress(campaign),
             form=DonateForm(campaign, meta={"csrf": False}),
             leaderboard=teams.leaderboard(campaign),
+            supporters=supporters.wall(campaign, supporters.CAMPAIGN_PAGE_SIZE),
         )
         return snapshots.stamp_of(campaign), html.encode()
 
     return http_cache.conditional(
         # One body and ETag per language: the page varies on it.
         f"page-{current_language()}",
+        stamp,
+        build,
+        mimetype="text/html",
+        cache_control=http_cache.PAGE_CACHE_CONTROL,
+    )
+
+
+@bp.get("/supporters")
+def supporters_page() -> ResponseReturnValue:
+    """The supporters' wall: approved messages only, cached by ETag like the campaign page.
+
+    Moderation decisions move the campaign's totals_version, so the ETag follows them.
+    """
+    stamp = _stamp_or_404()
+
+    def build() -> tuple[CampaignStamp, bytes]:
+        campaign = snapshots.campaign_of(stamp) or campaign_or_404()
+        html = render_template(
+            "supporters.html", campaign=campaign, supporters=supporters.wall(campaign)
+        )
+        return snapshots.stamp_of(campaign), html.encode()
+
+    return http_cache.conditional(
+        f"supporters-{current_language()}",
         stamp,
         build,
         mimetype="text/html",

@@ -25,6 +25,7 @@ from ...models.types import utcnow
 from ...payments import stripe_gateway
 from .. import state
 from ..campaigns.campaigns import bump_totals
+from ..moderation import moderation
 
 CREATED, PENDING = DonationStatus.CREATED, DonationStatus.PENDING
 SUCCEEDED, FAILED = DonationStatus.SUCCEEDED, DonationStatus.FAILED
@@ -122,6 +123,9 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         display_name=request.display_name,
         name_public=request.name_public and bool(request.display_name),
         message=request.message,
+        moderation=moderation.initial_state(
+            campaign, request.name_public, request.display_name, request.message
+        ),
         email=request.email,
         source=request.source,
         team_id=request.team_id,

@@ -22,6 +22,9 @@ from tests.support.http import csrf_token
 PUBLIC_BLUEPRINTS = {"public", "api", "webhooks", "devtools", "pledges", "teams", "widgets"}
 # /healthz is for load balancers; /metrics has its own bearer token (tests/integration/site/test_ops.py).
 PUBLIC_BLUEPRINTS |= {"ops"}
+# Issue 14: the livestream overlays; their secret token is the credential
+# (tests/integration/livestream/test_overlay_token.py).
+PUBLIC_BLUEPRINTS |= {"overlay"}
 PUBLIC_ENDPOINTS = {"static", "auth.login"}
 # Issue 12: pages opened from emailed links (the link is the credential), asking
 # for a reset link, and the code step after a right password.

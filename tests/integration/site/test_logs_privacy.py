@@ -131,3 +131,7 @@ def test_redact_removes_addresses_and_path_tokens() -> None:
         "/invite/[redacted] /login/reset/[redacted]"
     )
     assert redact("/login/forgot") == "/login/forgot"
+    # The livestream overlays' URLs carry their secret token (issue 14).
+    assert redact("/overlay/tok_EN-1/alerts.json?after=3 /overlay/t/bar") == (
+        "/overlay/[redacted]/alerts.json?after=3 /overlay/[redacted]/bar"
+    )

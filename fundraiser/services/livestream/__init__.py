@@ -1,0 +1,1 @@
+"""The livestream: overlays for streaming software and their secret token."""

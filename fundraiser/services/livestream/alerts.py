@@ -1,0 +1,109 @@
+"""The alert feed the alerts overlay polls: webhook-counted gifts, each once, in order.
+
+A row is written by `on_donation_succeeded` in the transaction that counts the
+gift, after `bump_totals` has locked the campaign row: ids are therefore
+handed out in commit order, so an overlay that has seen id N has seen every
+alert below N. Gifts counted by reconcile (late, possibly hours old) and
+refunds or disputes never alert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import Campaign, Donation, ModerationState, OverlayAlert, StripeEvent
+
+# At most this many alerts in one answer; an overlay further behind catches up over polls.
+PAGE = 50
+
+
+def on_donation_succeeded(donation: Donation, *, event_id: str | None = None, **_: Any) -> None:
+    """Add the gift to the alert feed if a Stripe webhook delivery counted it."""
+    if event_id is None:
+        return
+    source = db.session.scalar(sa.select(StripeEvent.source).where(StripeEvent.id == event_id))
+    if source != "webhook":
+        return
+    already = db.session.scalar(
+        sa.select(OverlayAlert.id).where(OverlayAlert.donation_id == donation.id)
+    )
+    if already is None:
+        db.session.add(
+            OverlayAlert(
+                campaign_id=donation.campaign_id,
+                donation_id=donation.id,
+                amount_minor=donation.amount_minor,
+                currency=donation.currency,
+            )
+        )
+
+
+def newest_id(campaign_id: int) -> int:
+    """The highest alert id of the campaign, 0 when there is none (one index read)."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.max(OverlayAlert.id)).where(OverlayAlert.campaign_id == campaign_id)
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """What the overlay shows of one gift: never an email or a donation id."""
+
+    id: int
+    amount_minor: int
+    currency: str
+    tier: str | None
+    name: str | None
+    message: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "amount": self.amount_minor,
+            "currency": self.currency,
+            "tier": self.tier,
+            "name": self.name,
+            "message": self.message,
+        }
+
+
+def tier_label(campaign: Campaign, amount_minor: int) -> str | None:
+    """The biggest drink tier the amount reaches ("a pint"), or None below the smallest."""
+    reached = [t for t in campaign.tiers or [] if int(t["amount"]) <= amount_minor]
+    return str(max(reached, key=lambda t: int(t["amount"]))["label"]) if reached else None
+
+
+def after(campaign: Campaign, last_seen: int) -> list[Alert]:
+    """Alerts with an id above `last_seen`, oldest first, at most PAGE.
+
+    The name and message come only when the donor made them public and an
+    organiser approved them (at the moment of asking).
+    """
+    rows = db.session.execute(
+        sa.select(OverlayAlert, Donation)
+        .join(Donation, Donation.id == OverlayAlert.donation_id)
+        .where(OverlayAlert.campaign_id == campaign.id, OverlayAlert.id > last_seen)
+        .order_by(OverlayAlert.id)
+        .limit(PAGE)
+    ).all()
+    alerts = []
+    for alert, donation in rows:
+        approved = donation.moderation == ModerationState.APPROVED
+        alerts.append(
+            Alert(
+                id=alert.id,
+                amount_minor=alert.amount_minor,
+                currency=alert.currency,
+                tier=tier_label(campaign, alert.amount_minor),
+                name=donation.public_name if approved else None,
+                message=((donation.message or "").strip() or None) if approved else None,
+            )
+        )
+    return alerts

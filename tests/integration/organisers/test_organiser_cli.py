@@ -66,7 +66,9 @@ def test_set_password_and_audit_has_no_password(app: Flask) -> None:
     client = app.test_client()
     assert login(client, "kim@example.org", "first password 1").status_code == 401
     with app.app_context():
-        rows = db.session.execute(sa.select(AuditEntry.actor, AuditEntry.action)).all()
+        rows = db.session.execute(
+            sa.select(AuditEntry.actor, AuditEntry.action).order_by(AuditEntry.id)
+        ).all()
         text = repr(list(db.session.execute(sa.select(AuditEntry)).scalars()))
         text += repr([e.detail for e in db.session.scalars(sa.select(AuditEntry))])
     assert [tuple(r) for r in rows] == [

@@ -43,6 +43,8 @@ from . import (  # noqa: E402,F401
     pledges,
     settings,
     teams,
+    transfers,
     two_factor,
+    who_and_where,
     widgets,
 )

@@ -13,6 +13,7 @@ from ..services.campaigns import campaigns, snapshots
 from ..services.campaigns.snapshots import CampaignStamp
 from ..services.donations import donations
 from ..services.teams import teams
+from ..services.transparency import transfers
 from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response
 from . import bp
 
@@ -41,6 +42,7 @@ def campaign_page() -> ResponseReturnValue:
             progress=campaigns.progress(campaign),
             form=DonateForm(campaign, meta={"csrf": False}),
             leaderboard=teams.leaderboard(campaign),
+            sent=transfers.sent(campaign),
         )
         return snapshots.stamp_of(campaign), html.encode()
 
@@ -69,4 +71,17 @@ def thanks(public_id: str) -> ResponseReturnValue:
         campaign=campaign,
         donation=donation,
         progress=campaigns.progress(campaign),
+    )
+
+
+@bp.get("/transparency")
+def transparency() -> ResponseReturnValue:
+    """Where the money went: raised, sent to the beneficiary, refunded, fees covered.
+
+    Public, with no personal data; transfers move `totals_version`, so the
+    campaign page's cached copies follow (this page is built on each request).
+    """
+    campaign = campaign_or_404()
+    return render_template(
+        "transparency.html", campaign=campaign, totals=transfers.totals(campaign)
     )

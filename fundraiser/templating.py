@@ -19,6 +19,7 @@ from .models import STATE_ENUMS
 from .money import format_decimal, format_money_in
 from .pledges.forms import PledgeForm
 from .public_urls import public_url
+from .services.campaigns import sharing
 from .services.campaigns.risk_warning import warning_for
 from .services.donations.fees import configured_cover
 from .widgets.routes import donations_phrase, share_version
@@ -58,6 +59,10 @@ GLOBALS: dict[str, Any] = {
     "public_url": public_url,
     "donations_phrase": donations_phrase,
     "share_version": share_version,
+    # Plain share links (no third-party script), each tagged with its source.
+    "share_links": sharing.share_links,
+    "share_copy_url": sharing.copy_url,
+    "share_native_url": sharing.native_url,
     # The dashboard's navigation shows a team organiser only the pages they may open.
     "may_open": may_open,
     # The warning before the card form, in the page's language (or the organiser's words).

@@ -45,6 +45,8 @@ from . import (  # noqa: E402,F401
     settings,
     stream,
     teams,
+    transfers,
     two_factor,
+    who_and_where,
     widgets,
 )

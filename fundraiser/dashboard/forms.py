@@ -147,3 +147,56 @@ class SettingsForm(MoneyForm):
     def deadline_utc(self) -> datetime | None:
         value = self.deadline.data
         return value.replace(tzinfo=UTC) if value else None
+
+
+class WhoAndWhereForm(FlaskForm):
+    """Who runs the drive and who receives the money; every field optional."""
+
+    organiser_name = StringField(
+        "Organiser's name (a person or group)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=120)],
+    )
+    organiser_contact = StringField(
+        "How to reach the organiser (email, phone or link)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=200)],
+    )
+    beneficiary_name = StringField(
+        "Who receives the money", filters=[clean_text], validators=[Optional(), Length(max=200)]
+    )
+    beneficiary_about = TextAreaField(
+        "What they do", filters=[clean_text], validators=[Optional(), Length(max=500)]
+    )
+    beneficiary_url = StringField(
+        "Their website", filters=[clean_text], validators=[Optional(), Length(max=300)]
+    )
+    beneficiary_registration = StringField(
+        "Registration number (if any)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=64)],
+    )
+    endorsement = TextAreaField(
+        "Endorsement (optional: a short quote from the beneficiary, with who said it)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=500)],
+    )
+
+    def first_error(self) -> str:
+        for name, errors in self.errors.items():
+            if errors:
+                return f"{getattr(self, name).label.text}: {errors[0]}"
+        return "Please check the form."
+
+
+class TransferForm(MoneyForm):
+    """Money sent on to the beneficiary."""
+
+    sent_on = DateField(
+        "Date sent", validators=[InputRequired(message="Give the date it was sent.")]
+    )
+    reference = StringField(
+        "Reference (bank reference or receipt number)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=120)],
+    )

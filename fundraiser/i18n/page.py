@@ -83,8 +83,9 @@ def script_words() -> dict[str, Any]:
         "hours": plural_forms("%(num)s hour", "%(num)s hours"),
         "minutes": plural_forms("%(num)s minute", "%(num)s minutes"),
         "time_left": gettext("%(time)s left."),
-        # thanks.js
+        # share.js
         "link_copied": gettext("Link copied"),
+        "link_selected": gettext("Selected: copy it with your device's copy command."),
     }
 
 

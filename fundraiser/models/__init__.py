@@ -22,6 +22,7 @@ from .refunds import (
     RefundStatus,
 )
 from .team import Team
+from .transfers import BeneficiaryTransfer
 
 # Every named state, by class name: the one copy templates (the `states` global)
 # and scripts (through the page) read, so neither repeats the strings.
@@ -45,6 +46,7 @@ __all__ = [
     "STATE_ENUMS",
     "AccountLink",
     "AuditEntry",
+    "BeneficiaryTransfer",
     "Campaign",
     "Dispute",
     "DisputeStatus",

@@ -54,6 +54,18 @@ class Campaign(db.Model):
     pledged_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     totals_version: Mapped[int] = mapped_column(sa.Integer, default=0)
 
+    # Who runs the drive and who receives the money (shown on the page so a
+    # stranger can check both); empty strings mean "not given".
+    organiser_name: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    organiser_contact: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    beneficiary_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    beneficiary_about: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    beneficiary_url: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    beneficiary_registration: Mapped[str] = mapped_column(
+        sa.String(64), default="", server_default=""
+    )
+    endorsement: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -15,6 +15,7 @@ from ..services.campaigns.snapshots import CampaignStamp
 from ..services.donations import donations, privacy, privacy_notice
 from ..services.moderation import supporters
 from ..services.teams import teams
+from ..services.transparency import transfers
 from ..views import NO_CAMPAIGN, campaign_or_404, start_donation_response, status_for
 from . import bp
 
@@ -44,6 +45,7 @@ def campaign_page() -> ResponseReturnValue:
             form=DonateForm(campaign, meta={"csrf": False}),
             leaderboard=teams.leaderboard(campaign),
             supporters=supporters.wall(campaign, supporters.CAMPAIGN_PAGE_SIZE),
+            sent=transfers.sent(campaign),
         )
         return snapshots.stamp_of(campaign), html.encode()
 
@@ -121,4 +123,17 @@ def privacy_page() -> ResponseReturnValue:
     campaign = campaigns.current_campaign()
     return render_template(
         "privacy.html", campaign=campaign, notice=privacy_notice.notice(campaign)
+    )
+
+
+@bp.get("/transparency")
+def transparency() -> ResponseReturnValue:
+    """Where the money went: raised, sent to the beneficiary, refunded, fees covered.
+
+    Public, with no personal data; transfers move `totals_version`, so the
+    campaign page's cached copies follow (this page is built on each request).
+    """
+    campaign = campaign_or_404()
+    return render_template(
+        "transparency.html", campaign=campaign, totals=transfers.totals(campaign)
     )

@@ -142,6 +142,14 @@
     elements.create("payment").mount("#payment-element");
   }
 
+  // The page is cached and the same for everyone, so a share link's ?src= (e.g.
+  // share-whatsapp, fundraiser/services/campaigns/sharing.py) is read here, not
+  // rendered into the form. A payday link's own source (in the form) wins.
+  function sourceFromUrl() {
+    const src = new URLSearchParams(window.location.search).get("src") || "";
+    return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(src) ? src : "";
+  }
+
   async function createIntent(minor) {
     const field = (name) => form.elements.namedItem(name);
     const body = {
@@ -150,7 +158,7 @@
       name_public: field("name_public").checked,
       message: field("message").value,
       email: field("email").value,
-      source: field("source") ? field("source").value : "",
+      source: (field("source") && field("source").value) || sourceFromUrl(),
       team: field("team") ? field("team").value : "",
       cover_fees: coverChosen(),
       website: field("website") ? field("website").value : "", // honeypot: people leave it empty

@@ -37,20 +37,5 @@
     if (Date.now() - started < GIVE_UP_MS) setTimeout(check, POLL_MS);
   }
 
-  const share = document.querySelector("[data-share]");
-  if (share) {
-    share.addEventListener("click", async () => {
-      const url = box.dataset.campaignUrl;
-      try {
-        if (navigator.share) await navigator.share({ title: document.title, url });
-        else {
-          await navigator.clipboard.writeText(url);
-          share.textContent = window.fundraiserI18n.t("link_copied");
-        }
-      } catch (_) {
-        // The donor closed the share sheet; nothing to do.
-      }
-    });
-  }
   check();
 })();

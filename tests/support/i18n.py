@@ -12,9 +12,11 @@ _READ_META = re.compile(
     r"^(description|og:(title|description|image:alt)|twitter:(title|description))$"
 )
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-# Latin words a Russian page may keep: names of things, codes, and the switch's "English".
+# Latin words a Russian page may keep: names of things (the share links' services
+# too), codes, and the switch's "English".
 ALLOWED_LATIN = frozenset(
     {"Stripe", "Apple", "Pay", "Google", "JavaScript", "email", "Email", "English", "GBP", "UTC"}
+    | {"WhatsApp", "Telegram", "VK", "Facebook"}
 )
 
 

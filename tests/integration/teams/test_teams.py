@@ -280,9 +280,9 @@ def test_thanks_page_shares_the_team_page_and_names_the_cover(
     donation = give(app, client, campaign.id, 400, team_id=glasgow.id, fee_cover=27)
     html = client.get(f"/thanks/{donation.public_id}").get_data(as_text=True)
     assert 'data-campaign-url="http://localhost/t/glasgow"' in html
-    assert 'value="http://localhost/t/glasgow" aria-label="Link to share"' in html
+    assert 'readonly value="http://localhost/t/glasgow?src=share-copy"' in html
     assert "Your £4.00 is confirmed, with £0.27 to cover the card fees." in html
     plain = give(app, client, campaign.id, 700)
     html = client.get(f"/thanks/{plain.public_id}").get_data(as_text=True)
-    assert 'value="http://localhost/" aria-label="Link to share"' in html
+    assert 'readonly value="http://localhost/?src=share-copy"' in html
     assert "Your £7.00 is confirmed. It goes" in html

@@ -1,0 +1,1 @@
+"""Where the money went: transfers to the beneficiary, and the totals /transparency shows."""

@@ -14,7 +14,7 @@ from flask import Flask
 from flask_login import current_user
 
 from .dashboard.access import may_open
-from .i18n import current_language, current_locale, page
+from .i18n import current_language, current_locale, organiser_text, page
 from .models import STATE_ENUMS
 from .money import format_decimal, format_money_in
 from .pledges.forms import PledgeForm
@@ -67,6 +67,9 @@ GLOBALS: dict[str, Any] = {
     "may_open": may_open,
     # The warning before the card form, in the page's language (or the organiser's words).
     "risk_warning": lambda campaign: warning_for(campaign, current_language()),
+    # The organiser's words in the page's language, else the other one, marked
+    # (`words(campaign, "title")`): see fundraiser/i18n/organiser_text.py.
+    "words": organiser_text.pick,
     **page.TEMPLATE_GLOBALS,
 }
 

@@ -68,9 +68,12 @@ class RunningMatch:
     """What the donate form and thank-you page need of the match running now."""
 
     id: int
+    # Empty: "a supporter" in the page's language.
+    matcher_name: str
     # How much more the matcher will match (cap less the gifts counted so far).
     room_minor: int
     currency: str
+    starts_at: datetime
     ends_at: datetime
 
     def extra_for(self, amount_minor: int) -> int:
@@ -102,35 +105,45 @@ def running_match_id(campaign_id: int, at: datetime) -> int | None:
     )
 
 
-def running(campaign: Campaign, at: datetime | None = None) -> RunningMatch | None:
-    """The match running at `at` (now by default) with room left, or None."""
-    match_id = running_match_id(campaign.id, at or utcnow())
-    match = db.session.get(GiftMatch, match_id) if match_id is not None else None
+def current_or_next(campaign: Campaign, at: datetime | None = None) -> RunningMatch | None:
+    """The match running at `at` (now by default), else the next to start, if it has
+    room left. Public pages are cached, so they carry the window and their script
+    shows the offer only inside it."""
+    match = db.session.scalar(
+        sa.select(GiftMatch)
+        .where(GiftMatch.campaign_id == campaign.id, GiftMatch.ends_at > (at or utcnow()))
+        .order_by(GiftMatch.starts_at)
+        .limit(1)
+    )
     if match is None or match.gifts_minor >= match.cap_minor:
         return None
     return RunningMatch(
         id=match.id,
+        matcher_name=match.matcher_name,
         room_minor=match.cap_minor - match.gifts_minor,
         currency=match.currency,
+        starts_at=match.starts_at,
         ends_at=match.ends_at,
     )
 
 
-def extra_for_donation(donation: Donation) -> int:
-    """What the donation's match adds to it (0: none, or the cap was already full).
+def match_of(donation: Donation) -> tuple[GiftMatch, int] | None:
+    """The donation's match and what it adds to this gift, for the thank-you page;
+    None when it has no match or the cap was already full.
 
-    For the thank-you page: the gifts counted before this one are the match's
-    gifts less this one's own share if it is already counted.
+    The gifts counted before this one are the match's gifts less this one's own
+    if it is already counted.
     """
-    if donation.match_id is None:
-        return 0
+    if donation.match_id is None or donation.status == DonationStatus.FAILED:
+        return None
     match = db.session.get(GiftMatch, donation.match_id)
     if match is None:
-        return 0
+        return None
     others = match.gifts_minor
     if donation.status == DonationStatus.SUCCEEDED:
         others -= donation.amount_minor
-    return max(0, min(donation.amount_minor, match.cap_minor - others))
+    extra = max(0, min(donation.amount_minor, match.cap_minor - others))
+    return (match, extra) if extra else None
 
 
 def _check(entry: MatchEntry) -> None:

@@ -6,15 +6,17 @@
   "use strict";
   const box = document.querySelector("[data-match]");
   if (!box) return;
-  const { t, money } = window.fundraiserI18n;
   const starts = Date.parse(box.dataset.starts);
   const ends = Date.parse(box.dataset.ends);
   const room = Number(box.dataset.room);
   const currency = box.dataset.currency;
   const result = box.querySelector("[data-field=match-result]");
   let minor = 0;
+  let ready = false;
 
   function update() {
+    if (!ready) return;
+    const { t, money } = window.fundraiserI18n;
     const now = Date.now();
     box.hidden = !(now >= starts && now < ends);
     // The matcher adds as much again, up to what is left of the cap.
@@ -24,10 +26,16 @@
       : "";
   }
 
+  // Listening from the start: donate.js announces the first amount as it loads.
   document.addEventListener("donate:amount", (event) => {
     minor = Number(event.detail.minor) || 0;
     update();
   });
-  update();
-  setInterval(update, 15000);
+  // This script sits above i18n.js in the page: the words are there once every
+  // deferred script has run.
+  document.addEventListener("DOMContentLoaded", () => {
+    ready = true;
+    update();
+    setInterval(update, 15000);
+  });
 })();

@@ -221,8 +221,12 @@ def end_now(match_id: int, organiser: Organiser) -> GiftMatch:
         raise MatchError("There is no such match.")
     if not match.starts_at <= now < match.ends_at:
         raise MatchError("That match is not running.")
-    match.ends_at = now
+    # The campaign row first, as the webhook path locks it (then the match): no deadlock.
     pages_changed(match.campaign_id, what="match")
+    match.ends_at = now
+    db.session.flush()
+    # A gift started in the instant it took to end the match falls outside the window.
+    recompute(match.id)
     audit.record(
         "match_end",
         f"Ended the match by {display_name(match)} early",

@@ -135,8 +135,9 @@ def remove(campaign: Campaign, milestone_id: int, organiser: Organiser) -> Miles
     milestone = db.session.get(Milestone, milestone_id)
     if milestone is None or milestone.campaign_id != campaign.id:
         raise MilestoneError("There is no such milestone.")
-    db.session.delete(milestone)
+    # The campaign row first, as the webhook path locks it (then milestones): no deadlock.
     pages_changed(campaign.id, what="milestones")
+    db.session.delete(milestone)
     audit.record(
         "milestone_remove",
         f"Removed the milestone {format_money(milestone.amount_minor, campaign.currency)}",

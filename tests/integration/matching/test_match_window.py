@@ -7,6 +7,7 @@ running at that moment is the one that tags them, as for a donor.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -18,8 +19,10 @@ from fundraiser.models import Campaign, Donation
 from fundraiser.models.types import utcnow
 from fundraiser.services.matching import matching
 from fundraiser.services.offline import offline
+from fundraiser.webhooks import ledger
 from tests.support import refund_events as re_
 from tests.support import stripe_events as se
+from tests.support.concurrency import run_at_once
 from tests.support.donations import intent_of
 from tests.support.harness import WEBHOOK_SECRET, LocalStripe
 from tests.support.matching import add_match, figures, started, the_organiser
@@ -201,5 +204,65 @@ def test_a_removed_payment_is_owed_again(
         "matched": 3000,
         "gifts": 3000,
         "promised": 3000,
+        "received": 0,
+    }
+
+
+def test_a_dispute_lowers_the_match_until_won_and_reconcile_counts_like_a_webhook(
+    app: Flask, client: FlaskClient, campaign: Campaign, organiser: str
+) -> None:
+    match_id = add_match(
+        app, campaign, cap=10_000, starts=utcnow(), ends=utcnow() + timedelta(hours=1)
+    )
+    disputed, late = started(app, "20.00"), started(app, "8.00")
+    succeed(client, disputed)
+    intent = disputed.stripe_payment_intent_id or ""
+    deliver(client, se.event("charge.dispute.created", re_.dispute(intent, 2000)))
+    assert figures(app, match_id) == {
+        "raised": 0,
+        "matched": 0,
+        "gifts": 0,
+        "promised": 0,
+        "received": 0,
+    }
+    won = re_.dispute(intent, 2000, status="won")
+    deliver(client, se.event("charge.dispute.closed", won))
+    assert figures(app, match_id) == {
+        "raised": 2000,
+        "matched": 2000,
+        "gifts": 2000,
+        "promised": 2000,
+        "received": 0,
+    }
+    # Counted by reconcile, hours late: the gift was started in the window, so it is matched.
+    with app.app_context():
+        evt = se.event("payment_intent.succeeded", intent_of(late))
+        assert ledger.process_event(evt, source="reconcile").code == "counted"
+    assert figures(app, match_id)["matched"] == 2800
+
+
+def test_gifts_of_one_match_counted_at_once_are_all_matched(
+    app: Flask, campaign: Campaign, organiser: str
+) -> None:
+    match_id = add_match(
+        app, campaign, cap=100_000, starts=utcnow(), ends=utcnow() + timedelta(hours=1)
+    )
+    gifts = [started(app, amount) for amount in ("4.00", "7.00", "20.00", "9.00")]
+    queue = list(gifts)
+    lock = threading.Lock()
+
+    def deliver_one() -> None:
+        with lock:
+            gift = queue.pop()
+        assert deliver(
+            app.test_client(), se.event("payment_intent.succeeded", intent_of(gift))
+        ) == ("counted")
+
+    run_at_once(deliver_one, threads=len(gifts))
+    assert figures(app, match_id) == {
+        "raised": 4000,
+        "matched": 4000,
+        "gifts": 4000,
+        "promised": 4000,
         "received": 0,
     }

@@ -18,3 +18,6 @@ donation_failed = _signals.signal("donation-failed")
 # less) out of `raised`; kwargs: change (int, minor units). Per-team or other
 # derived totals subscribe to follow refunds and disputes.
 donation_deducted = _signals.signal("donation-deducted")
+# sender: the OfflineGift just added, corrected or removed (its row already
+# updated in the session). Derived figures that count offline money follow it.
+offline_gift_changed = _signals.signal("offline-gift-changed")

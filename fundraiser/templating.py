@@ -22,6 +22,8 @@ from .public_urls import public_url
 from .services.campaigns import sharing
 from .services.campaigns.risk_warning import warning_for
 from .services.donations.fees import configured_cover
+from .services.matching import matching
+from .services.milestones import milestones
 from .widgets.routes import donations_phrase, share_version
 
 
@@ -70,6 +72,10 @@ GLOBALS: dict[str, Any] = {
     # The organiser's words in the page's language, else the other one, marked
     # (`words(campaign, "title")`): see fundraiser/i18n/organiser_text.py.
     "words": organiser_text.pick,
+    # Milestones reached and the next one; the match on offer (services/milestones, matching).
+    "milestone_summary": milestones.summary,
+    "match_on_offer": matching.current_or_next,
+    "match_of": matching.match_of,
     **page.TEMPLATE_GLOBALS,
 }
 

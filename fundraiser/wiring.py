@@ -22,6 +22,8 @@ from . import signals
 from .ops import metrics
 from .services.donations import receipts
 from .services.livestream import alerts
+from .services.matching import matching
+from .services.milestones import milestones
 from .services.pledges import pledges
 from .services.refunds import refunds_and_disputes
 from .services.teams import teams
@@ -39,8 +41,15 @@ RECEIVERS: tuple[tuple[Signal, Callable[..., Any]], ...] = (
     (signals.donation_succeeded, metrics.on_donation_succeeded),
     # The alerts overlay's feed: webhook-counted gifts only (after bump_totals's row lock).
     (signals.donation_succeeded, alerts.on_donation_succeeded),
+    # After the alert row exists: a milestone now reached is celebrated with it.
+    (signals.donation_succeeded, milestones.on_donation_succeeded),
+    # What the gift's match promises (after early refunds were applied above);
+    # nothing at all for a gift started outside every match.
+    (signals.donation_succeeded, matching.on_donation_changed),
     (signals.donation_failed, metrics.on_donation_failed),
     (signals.donation_deducted, teams.deduct_for_team),
+    (signals.donation_deducted, matching.on_donation_changed),
+    (signals.offline_gift_changed, matching.on_offline_gift_changed),
 )
 
 # Stripe event type -> the handler the ledger runs (once per event id).

@@ -83,6 +83,18 @@ def script_words() -> dict[str, Any]:
         "hours": plural_forms("%(num)s hour", "%(num)s hours"),
         "minutes": plural_forms("%(num)s minute", "%(num)s minutes"),
         "time_left": gettext("%(time)s left."),
+        # progress.js: milestones and people (templates/_milestones.html)
+        "milestones_count": plural_forms(
+            "%(reached)s of %(num)s milestone reached.",
+            "%(reached)s of %(num)s milestones reached.",
+        ),
+        "people": plural_forms(
+            "Enough to get %(num)s person out.", "Enough to get %(num)s people out."
+        ),
+        # overlay-alerts.js: a milestone's celebration
+        "milestone_reached": gettext("Milestone reached!"),
+        # match.js (templates/_match_banner.html)
+        "match_result": gettext("Your %(gift)s becomes %(total)s."),
         # share.js
         "link_copied": gettext("Link copied"),
         "link_selected": gettext("Selected: copy it with your device's copy command."),

@@ -7,6 +7,8 @@ from .campaign import Campaign
 from .donation import Donation, DonationStatus, DonationTransition, ModerationState
 from .ledger import Outcome, OutcomeCode, StripeEvent
 from .livestream import OverlayAlert
+from .matching import GiftMatch
+from .milestones import Milestone
 from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
@@ -56,8 +58,10 @@ __all__ = [
     "DonationTransition",
     "EmailSuppression",
     "Erasure",
+    "GiftMatch",
     "LinkPurpose",
     "LoginFailure",
+    "Milestone",
     "ModerationState",
     "OfflineGift",
     "OfflineMethod",

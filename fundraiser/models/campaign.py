@@ -48,11 +48,16 @@ class Campaign(db.Model):
     # The secret in the livestream overlays' URLs (services/livestream/overlays.py);
     # None until an organiser makes one.
     overlay_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # What one evacuation costs, for "enough for 2 people" (None: not shown).
+    cost_per_person_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     donations_count: Mapped[int] = mapped_column(sa.Integer, default=0)
     pledged_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     totals_version: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Promised by matchers and not yet received: derived, set only by
+    # services.matching.matching.recompute (never part of `raised_minor`).
+    matched_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
 
     # Who runs the drive and who receives the money (shown on the page so a
     # stranger can check both); empty strings mean "not given".

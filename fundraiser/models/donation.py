@@ -77,6 +77,10 @@ class Donation(db.Model):
     fee_cover_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     # The pledge this donation pays, if it came from a payday link.
     pledge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pledge.id"), index=True)
+    # The match running when the donor pressed Give (services/matching), if any.
+    match_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("gift_match.id", name="fk_donation_match_id_gift_match"), index=True
+    )
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))

@@ -38,6 +38,10 @@ class OfflineGift(db.Model):
     source: Mapped[str | None] = mapped_column(sa.String(64))
     note: Mapped[str] = mapped_column(sa.String(500), default="")
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organiser.id"))
+    # Set when this is a matcher paying what their match promised (services/matching).
+    match_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("gift_match.id", name="fk_offline_gift_match_id_gift_match"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -122,6 +122,8 @@
     const charge = amount.minor ? chargeFor(amount.minor) : 0;
     buttonAmount.textContent = charge ? format(charge) : "";
     if (charge && elements) elements.update({ amount: charge });
+    // For the match banner (match.js): the gift itself, without fee cover.
+    document.dispatchEvent(new CustomEvent("donate:amount", { detail: { minor: amount.minor || 0 } }));
   }
 
   function setUpStripe() {

@@ -3,6 +3,8 @@
 // On load it starts from the newest alert (a reload replays nothing), unless
 // this browser source saw an alert less than 10 minutes ago: then it plays
 // what it missed since, in order. The last id played is kept in localStorage.
+// A gift that reached milestones is followed by one celebration per milestone
+// (the feed lists them on the gift; each gift, so each celebration, plays once).
 (() => {
   "use strict";
   const POLL_MS = 1000;
@@ -11,7 +13,8 @@
   const RESUME_MS = 10 * 60 * 1000;
   const feedUrl = document.body.dataset.feedUrl;
   const box = document.querySelector("[data-alert]");
-  const { money } = window.fundraiserI18n;
+  const { money, t, lang } = window.fundraiserI18n;
+  const russian = lang.toLowerCase().startsWith("ru");
   const storeKey = "fundraiser-overlay-alerts:" + feedUrl;
   const queue = [];
   let lastId = null; // the highest id fetched (queued or played)
@@ -43,21 +46,42 @@
     el.hidden = !text;
   }
 
+  // The organiser's label in the overlay's language, else the other one.
+  function label(milestone) {
+    const own = russian ? milestone.label_ru : milestone.label;
+    return own || (russian ? milestone.label : milestone.label_ru) || "";
+  }
+
+  function append(name, value) {
+    const list = document.body.dataset[name];
+    document.body.dataset[name] = list ? `${list},${value}` : String(value);
+  }
+
   function playNext() {
     if (playing || !queue.length) return;
     playing = true;
     const alert = queue.shift();
-    field("amount", money(alert.amount, alert.currency));
-    field("tier", alert.tier);
-    field("name", alert.name);
-    field("message", alert.message);
-    box.dataset.alertId = String(alert.id);
+    if (alert.kind === "milestone") {
+      field("amount", money(alert.amount, alert.currency, true));
+      field("tier", t("milestone_reached"));
+      field("name", label(alert));
+      field("message", "");
+      box.dataset.kind = "milestone";
+      // For the operator's devtools and the tests: milestone amounts celebrated, in order.
+      append("celebrated", alert.amount);
+    } else {
+      field("amount", money(alert.amount, alert.currency));
+      field("tier", alert.tier);
+      field("name", alert.name);
+      field("message", alert.message);
+      box.dataset.kind = "gift";
+      box.dataset.alertId = String(alert.id);
+      playedId = alert.id;
+      remember(playedId);
+      // What this page has played, in order: for the operator's devtools and the tests.
+      append("played", alert.id);
+    }
     box.hidden = false;
-    playedId = alert.id;
-    remember(playedId);
-    // What this page has played, in order: for the operator's devtools and the tests.
-    const played = document.body.dataset.played;
-    document.body.dataset.played = played ? `${played},${alert.id}` : String(alert.id);
     setTimeout(() => {
       box.hidden = true;
       setTimeout(() => {
@@ -81,6 +105,9 @@
           for (const alert of body.alerts) {
             if (alert.id > lastId) {
               queue.push(alert);
+              for (const milestone of alert.milestones || []) {
+                queue.push({ ...milestone, kind: "milestone", currency: alert.currency });
+              }
               lastId = alert.id;
             }
           }

@@ -12,19 +12,31 @@
     const url = section.dataset.progressUrl;
     groups.set(url, [...(groups.get(url) || []), section]);
   }
-  const { t, n, money } = window.fundraiserI18n;
+  const { t, n, money, number, lang } = window.fundraiserI18n;
 
-  function setBar(section, raised, target, pledged) {
+  // A lighter segment of `amount` starting at `from` percent; returns where it ends.
+  function setSegment(el, from, amount, target) {
+    const share = target > 0 ? Math.min(100 - from, (100 * amount) / target) : 0;
+    el.style.left = from.toFixed(2) + "%";
+    el.style.width = share.toFixed(2) + "%";
+    return from + share;
+  }
+
+  function setBar(section, raised, target, pledged, matched) {
     const bar = section.querySelector("[role=progressbar]");
     if (!bar) return null;
     const pct = target > 0 ? Math.min(100, (100 * raised) / target) : 0;
     section.querySelector("[data-field=bar]").style.width = pct.toFixed(2) + "%";
-    // Pledges show as a lighter segment after the raised part, never as raised.
+    // Matchers' promises, then pledges, as segments after the raised part, never as raised.
+    let end = pct;
+    const matchedBar = section.querySelector("[data-field=bar-matched]");
+    if (matchedBar) {
+      end = setSegment(matchedBar, end, matched, target);
+      matchedBar.dataset.matched = String(matched);
+    }
     const pledgedBar = section.querySelector("[data-field=bar-pledged]");
     if (pledgedBar) {
-      const share = target > 0 ? Math.min(100 - pct, (100 * pledged) / target) : 0;
-      pledgedBar.style.left = pct.toFixed(2) + "%";
-      pledgedBar.style.width = share.toFixed(2) + "%";
+      setSegment(pledgedBar, end, pledged, target);
       pledgedBar.dataset.pledged = String(pledged);
     }
     bar.setAttribute("aria-valuenow", String(raised));
@@ -37,6 +49,44 @@
     if (el) el.textContent = text;
   }
 
+  // The organiser's label in the page's language, else the other one (marked with its lang).
+  function label(next) {
+    const ru = lang.toLowerCase().startsWith("ru");
+    const own = (ru ? next.label_ru : next.label) || "";
+    if (own) return { text: own, lang: null };
+    return { text: (ru ? next.label : next.label_ru) || "", lang: ru ? "en" : "ru" };
+  }
+
+  // Matched, milestones and people (only /api/progress carries them).
+  function renderImpact(section, p) {
+    const box = section.querySelector("[data-impact]");
+    if (!box || !p.milestones) return;
+    const show = (field, visible) => {
+      const el = box.querySelector(`[data-field=${field}]`);
+      if (el) el.hidden = !visible;
+    };
+    show("matched-words", p.matched > 0);
+    setText(box, "matched", money(p.matched || 0, p.currency, false));
+    const ms = p.milestones;
+    show("milestones-count", ms.total > 0);
+    const count = box.querySelector("[data-field=milestones-count]");
+    if (count && ms.total > 0) count.textContent = n("milestones_count", ms.total, { reached: number(ms.reached) });
+    show("milestone-next", Boolean(ms.next));
+    if (ms.next) {
+      setText(box, "milestone-amount", money(ms.next.amount, p.currency, true));
+      const words = label(ms.next);
+      const el = box.querySelector("[data-field=milestone-label]");
+      if (el) {
+        el.textContent = words.text;
+        if (words.lang) el.setAttribute("lang", words.lang);
+        else el.removeAttribute("lang");
+      }
+    }
+    show("people", p.people !== null && p.people !== undefined);
+    const people = box.querySelector("[data-field=people]");
+    if (people && p.people !== null && p.people !== undefined) people.textContent = n("people", p.people);
+  }
+
   function render(group, p) {
     const raised = money(p.raised, p.currency, false);
     const target = p.target ? money(p.target, p.currency, true) : "";
@@ -45,7 +95,7 @@
       ? n("summary_of", p.donations, { raised, target })
       : n("summary", p.donations, { raised });
     for (const section of group) {
-      const bar = setBar(section, p.raised, p.target, p.pledged || 0);
+      const bar = setBar(section, p.raised, p.target, p.pledged || 0, p.matched || 0);
       if (bar) {
         bar.setAttribute(
           "aria-valuetext",
@@ -60,6 +110,7 @@
       setText(section, "raised", raised);
       setText(section, "target", target);
       setText(section, "summary", summary);
+      renderImpact(section, p);
     }
     document.dispatchEvent(new CustomEvent("progress:update", { detail: p }));
   }
@@ -99,12 +150,14 @@
   for (const section of sections) {
     const bar = section.querySelector("[role=progressbar]");
     const pledgedBar = section.querySelector("[data-field=bar-pledged]");
+    const matchedBar = section.querySelector("[data-field=bar-matched]");
     if (bar) {
       setBar(
         section,
         Number(bar.getAttribute("aria-valuenow")),
         Number(bar.getAttribute("aria-valuemax")),
         pledgedBar ? Number(pledgedBar.dataset.pledged) : 0,
+        matchedBar ? Number(matchedBar.dataset.matched) : 0,
       );
     }
   }

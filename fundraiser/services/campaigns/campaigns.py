@@ -45,6 +45,8 @@ class Progress:
     pledged: int
     deadline: datetime | None
     version: int
+    # Promised by matchers, not yet received: never part of `raised`.
+    matched: int = 0
 
     @property
     def percent(self) -> float:
@@ -62,6 +64,8 @@ class Progress:
             "raised_display": format_money(self.raised, self.currency),
             "target_display": format_money(self.target, self.currency, trim=True),
             "pledged_display": format_money(self.pledged, self.currency),
+            "matched": self.matched,
+            "matched_display": format_money(self.matched, self.currency),
         }
 
 
@@ -84,6 +88,7 @@ def progress(campaign: Campaign) -> Progress:
         pledged=campaign.pledged_minor,
         deadline=campaign.deadline,
         version=campaign.totals_version,
+        matched=campaign.matched_minor or 0,
     )
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import Campaign
+from ..milestones import milestones
 from .campaigns import progress
 
 
@@ -58,4 +59,5 @@ def stamp_of(campaign: Campaign) -> CampaignStamp:
 
 def progress_body(campaign: Campaign) -> bytes:
     """The /api/progress JSON for `campaign`, as bytes. No personal data."""
-    return json.dumps(progress(campaign).as_json(), separators=(",", ":")).encode()
+    body = progress(campaign).as_json() | milestones.summary(campaign).as_json(campaign.currency)
+    return json.dumps(body, separators=(",", ":")).encode()

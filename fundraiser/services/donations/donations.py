@@ -25,6 +25,7 @@ from ...models.types import utcnow
 from ...payments import stripe_gateway
 from .. import state
 from ..campaigns.campaigns import bump_totals
+from ..matching import matching
 from ..moderation import moderation
 
 CREATED, PENDING = DonationStatus.CREATED, DonationStatus.PENDING
@@ -115,8 +116,12 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
     trace; the idempotency key comes from the row's own random id.
     Raises stripe_gateway.PaymentProviderError (the donation is then failed).
     """
+    now = utcnow()
     donation = Donation(
         campaign_id=campaign.id,
+        # Started now: the match running now (if any) doubles it (services/matching).
+        created_at=now,
+        match_id=matching.running_match_id(campaign.id, now),
         amount_minor=request.amount_minor,
         currency=campaign.currency,
         status=CREATED,

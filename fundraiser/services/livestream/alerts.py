@@ -9,13 +9,14 @@ refunds or disputes never alert.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import Campaign, Donation, ModerationState, OverlayAlert, StripeEvent
+from ..milestones import milestones as milestone_rules
 
 # At most this many alerts in one answer; an overlay further behind catches up over polls.
 PAGE = 50
@@ -62,6 +63,9 @@ class Alert:
     tier: str | None
     name: str | None
     message: str | None
+    # Milestones this gift reached first (services/milestones): the overlay
+    # celebrates each, as its own alert, right after the gift.
+    milestones: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +75,7 @@ class Alert:
             "tier": self.tier,
             "name": self.name,
             "message": self.message,
+            "milestones": self.milestones,
         }
 
 
@@ -93,6 +98,7 @@ def after(campaign: Campaign, last_seen: int) -> list[Alert]:
         .order_by(OverlayAlert.id)
         .limit(PAGE)
     ).all()
+    celebrated = milestone_rules.celebrations([alert.id for alert, _ in rows])
     alerts = []
     for alert, donation in rows:
         approved = donation.moderation == ModerationState.APPROVED
@@ -104,6 +110,10 @@ def after(campaign: Campaign, last_seen: int) -> list[Alert]:
                 tier=tier_label(campaign, alert.amount_minor),
                 name=donation.public_name if approved else None,
                 message=((donation.message or "").strip() or None) if approved else None,
+                milestones=[
+                    {"amount": m.amount_minor, "label": m.label, "label_ru": m.label_ru}
+                    for m in celebrated.get(alert.id, [])
+                ],
             )
         )
     return alerts

@@ -13,6 +13,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ... import signals
 from ...errors import UserError
 from ...extensions import db
 from ...models import Campaign, OfflineGift, OfflineMethod, Organiser
@@ -62,8 +63,13 @@ def listing(campaign: Campaign, *, include_removed: bool = True) -> list[Offline
     )
 
 
-def add(campaign: Campaign, entry: OfflineEntry, organiser: Organiser) -> OfflineGift:
-    """Record offline money and count it in `raised`; commits."""
+def add(
+    campaign: Campaign, entry: OfflineEntry, organiser: Organiser, *, match_id: int | None = None
+) -> OfflineGift:
+    """Record offline money and count it in `raised`; commits.
+
+    `match_id`: the money is a matcher paying their match (services/matching).
+    """
     require_whole_campaign(organiser, "record offline money")
     _check(entry, utcnow().date())
     gift = OfflineGift(
@@ -75,10 +81,12 @@ def add(campaign: Campaign, entry: OfflineEntry, organiser: Organiser) -> Offlin
         source=entry.source,
         note=entry.note,
         organiser_id=organiser.id,
+        match_id=match_id,
     )
     db.session.add(gift)
     bump_totals(campaign.id, raised=entry.amount_minor)
     db.session.flush()
+    signals.offline_gift_changed.send(gift)
     audit.record(
         "offline_add",
         f"Recorded {format_money(entry.amount_minor, campaign.currency)} offline "
@@ -136,6 +144,7 @@ def correct(
         db.session.rollback()
         raise OfflineError("Someone changed this entry meanwhile; check it and try again.")
     bump_totals(gift.campaign_id, raised=entry.amount_minor - seen_amount)
+    signals.offline_gift_changed.send(gift)
     audit.record(
         "offline_correct",
         f"Corrected an offline entry: {format_money(seen_amount, gift.currency)} → "
@@ -177,6 +186,7 @@ def remove(gift_id: int, *, reason: str, organiser: Organiser) -> OfflineGift:
     # Read the amount after the conditional update: it is the one this removal took out.
     amount = db.session.scalar(sa.select(OfflineGift.amount_minor).where(OfflineGift.id == gift_id))
     bump_totals(gift.campaign_id, raised=-int(amount or 0))
+    signals.offline_gift_changed.send(gift)
     audit.record(
         "offline_remove",
         f"Removed an offline entry of {format_money(int(amount or 0), gift.currency)}",

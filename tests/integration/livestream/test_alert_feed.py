@@ -105,7 +105,10 @@ def test_name_and_message_only_once_approved(
         db.session.commit()
     approved = client.get(feed + "?after=0").json["alerts"]
     assert [(a["name"], a["message"]) for a in approved] == [("Ada", "Go on!"), (None, "Go on!")]
-    assert all(set(a) == {"id", "amount", "currency", "tier", "name", "message"} for a in approved)
+    assert all(
+        set(a) == {"id", "amount", "currency", "tier", "name", "message", "milestones"}
+        for a in approved
+    )
 
 
 def test_conditional_cheap_and_strict_about_input(

@@ -1,0 +1,1 @@
+"""Matched giving: matches, what each matcher owes, and what they paid."""

@@ -1,0 +1,1 @@
+"""Milestones on the way to the target, the count reached, and their celebration."""

@@ -8,6 +8,7 @@ from .donation import Donation, DonationStatus, DonationTransition, ModerationSt
 from .ledger import Outcome, OutcomeCode, StripeEvent
 from .livestream import OverlayAlert
 from .offline import OfflineGift, OfflineMethod
+from .on_air import OnAirMessage, OnAirState
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
 from .pledge import Pledge, PledgeStatus, SourceLink
@@ -33,6 +34,7 @@ STATE_ENUMS: dict[str, type[StrEnum]] = {
         DonationStatus,
         ModerationState,
         OfflineMethod,
+        OnAirState,
         OutcomeCode,
         OutboxStatus,
         PledgeStatus,
@@ -61,6 +63,8 @@ __all__ = [
     "ModerationState",
     "OfflineGift",
     "OfflineMethod",
+    "OnAirMessage",
+    "OnAirState",
     "Organiser",
     "OutboxMessage",
     "OutboxStatus",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from ..security.headers import content_security_policy
 from ..services.campaigns import campaigns
 from ..services.livestream import alerts as alert_feed
 from ..services.livestream import overlays, ticker
@@ -23,6 +24,13 @@ def never_cache(response: Response) -> Response:
     # The token is in the URL: no shared cache may keep a page under it.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    # Framed by this site only: /dashboard/stream previews each overlay. The app-wide
+    # hook (security/headers.py) keeps headers a view already set.
+    policy = content_security_policy(current_app.config)
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

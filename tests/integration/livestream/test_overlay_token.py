@@ -91,6 +91,9 @@ def test_command_prints_and_rotates(app: Flask, client: FlaskClient, campaign: C
     assert url and client.get(url.group(1)).status_code == 200
     ticker = re.search(r"^ticker: https?://[^/]+(/overlay/\S+/ticker)$", first.output, re.M)
     assert ticker and client.get(ticker.group(1)).status_code == 200
+    russian = runner.invoke(args=["fundraiser", "overlay-urls", "--lang", "ru"])
+    assert re.search(r"^ticker: https?://\S+/ticker\?lang=ru$", russian.output, re.M)
+    assert "Слова поддержки" in client.get(ticker.group(1) + "?lang=ru").get_data(as_text=True)
     rotated = runner.invoke(args=["fundraiser", "overlay-urls", "--rotate"])
     assert rotated.exit_code == 0 and rotated.output != first.output
     assert client.get(url.group(1)).status_code == 404

@@ -44,6 +44,7 @@ from . import (  # noqa: E402,F401
     outbox,
     overview,
     pledges,
+    read,
     settings,
     stream,
     teams,

@@ -10,6 +10,7 @@ from .livestream import OverlayAlert
 from .matching import GiftMatch
 from .milestones import Milestone
 from .offline import OfflineGift, OfflineMethod
+from .on_air import OnAirMessage, OnAirState
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
 from .pledge import Pledge, PledgeStatus, SourceLink
@@ -35,6 +36,7 @@ STATE_ENUMS: dict[str, type[StrEnum]] = {
         DonationStatus,
         ModerationState,
         OfflineMethod,
+        OnAirState,
         OutcomeCode,
         OutboxStatus,
         PledgeStatus,
@@ -65,6 +67,8 @@ __all__ = [
     "ModerationState",
     "OfflineGift",
     "OfflineMethod",
+    "OnAirMessage",
+    "OnAirState",
     "Organiser",
     "OutboxMessage",
     "OutboxStatus",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from ..security.headers import content_security_policy
 from ..services.campaigns import campaigns
 from ..services.livestream import alerts as alert_feed
-from ..services.livestream import overlays
+from ..services.livestream import overlays, ticker
 from . import bp
 
 
@@ -23,6 +24,13 @@ def never_cache(response: Response) -> Response:
     # The token is in the URL: no shared cache may keep a page under it.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    # Framed by this site only: /dashboard/stream previews each overlay. The app-wide
+    # hook (security/headers.py) keeps headers a view already set.
+    policy = content_security_policy(current_app.config)
+    response.headers["Content-Security-Policy"] = policy.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    )
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -78,6 +86,42 @@ def alerts_feed(token: str) -> ResponseReturnValue:
     else:
         found = alert_feed.after(campaign, last_seen) if last_seen < newest else []
         body = {"newest": newest, "alerts": [a.as_json() for a in found]}
+        response = Response(json.dumps(body, separators=(",", ":")), mimetype="application/json")
+    response.set_etag(etag)
+    return response
+
+
+@bp.get("/<token>/ticker", endpoint="ticker")
+def ticker_page(token: str) -> ResponseReturnValue:
+    """The ticker: approved messages scrolling along the top; static/js/overlay-ticker.js
+    polls ticker.json and swaps in what changed at the end of a pass."""
+    campaign = overlays.campaign_for_token(token)
+    if campaign is None:
+        return _nothing()
+    items = ticker.recent(campaign)
+    return render_template(
+        "overlay/ticker.html",
+        campaign=campaign,
+        items=items,
+        version=ticker.version(items),
+        feed_url=request.path + ".json",
+    )
+
+
+@bp.get("/<token>/ticker.json")
+def ticker_feed(token: str) -> ResponseReturnValue:
+    """The ticker's messages. Conditional: the ETag is a digest of them, so an
+    overlay with nothing new gets a 304 for one small indexed read; no session,
+    and nothing written, so the public pages' caches never move for it."""
+    campaign = overlays.campaign_for_token(token)
+    if campaign is None:
+        return _nothing()
+    items = ticker.recent(campaign)
+    etag = "ticker-" + ticker.version(items)
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        body = {"version": etag, "items": [item.as_json() for item in items]}
         response = Response(json.dumps(body, separators=(",", ":")), mimetype="application/json")
     response.set_etag(etag)
     return response

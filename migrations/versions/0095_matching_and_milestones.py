@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0095"
-down_revision = "0071"
+down_revision = "0090"
 branch_labels = None
 depends_on = None
 

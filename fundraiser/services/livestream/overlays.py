@@ -17,7 +17,7 @@ from ...models import Campaign, Organiser
 from ..organisers import audit
 from ..organisers.scope import require_whole_campaign
 
-OVERLAYS = ("bar", "alerts")
+OVERLAYS = ("bar", "alerts", "ticker")
 # 32 random bytes, URL-safe: guessing is not an option, even with many tries.
 TOKEN_BYTES = 32
 

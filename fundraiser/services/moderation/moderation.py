@@ -64,6 +64,16 @@ class QueueCounts:
     hidden: int
 
 
+def approved_gifts(campaign_id: int) -> sa.Select[tuple[Donation]]:
+    """The counted gifts whose public name and message an organiser approved: all that
+    the wall, the ticker and the hosts' reading queue may ever show."""
+    return sa.select(Donation).where(
+        Donation.campaign_id == campaign_id,
+        Donation.status == DonationStatus.SUCCEEDED,
+        Donation.moderation == ModerationState.APPROVED,
+    )
+
+
 def queue(campaign_id: int, view: str) -> list[Donation]:
     """Counted gifts in `view` ("waiting", "approved" or "hidden"), oldest first when waiting."""
     states = {"waiting": WAITING, "approved": (ModerationState.APPROVED,)}.get(

@@ -14,7 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...extensions import db
-from ...models import Campaign, Donation, DonationStatus, ModerationState
+from ...models import Campaign, Donation
+from .moderation import approved_gifts
 
 WALL_SIZE = 100
 CAMPAIGN_PAGE_SIZE = 3
@@ -45,13 +46,8 @@ def wall(campaign: Campaign, limit: int = WALL_SIZE) -> list[Supporter]:
     """The newest days' approved entries of counted gifts, at most `limit`."""
     day = sa.func.date(Donation.succeeded_at)
     rows = db.session.scalars(
-        sa.select(Donation)
-        .where(
-            Donation.campaign_id == campaign.id,
-            Donation.status == DonationStatus.SUCCEEDED,
-            Donation.moderation == ModerationState.APPROVED,
-            Donation.succeeded_at.is_not(None),
-        )
+        approved_gifts(campaign.id)
+        .where(Donation.succeeded_at.is_not(None))
         .order_by(day.desc(), Donation.public_id)
         .limit(limit)
     )

@@ -48,8 +48,16 @@ def test_make_rotate_and_nothing_for_old_or_wrong_tokens(
     second = bar_url(logged_in)
     assert second != first
     assert client.get(second).status_code == 200
+    every_overlay = ("/bar", "/alerts", "/alerts.json", "/ticker", "/ticker.json")
+    for path in every_overlay:
+        assert client.get(second.replace("/bar", path)).status_code == 200, path
     for stale in (
-        first,
+        *(first.replace("/bar", path) for path in every_overlay),
+        *(
+            second.replace("/bar", path).replace("/overlay/", "/overlay/x")
+            for path in every_overlay
+        ),
+        "/overlay/ticker",
         first.replace("/bar", "x/bar"),
         "/overlay/bar",
         "/overlay/",
@@ -81,6 +89,11 @@ def test_command_prints_and_rotates(app: Flask, client: FlaskClient, campaign: C
     assert again.output == first.output, "printing does not rotate"
     url = re.search(r"^bar: https?://[^/]+(/overlay/\S+/bar)$", first.output, re.M)
     assert url and client.get(url.group(1)).status_code == 200
+    ticker = re.search(r"^ticker: https?://[^/]+(/overlay/\S+/ticker)$", first.output, re.M)
+    assert ticker and client.get(ticker.group(1)).status_code == 200
+    russian = runner.invoke(args=["fundraiser", "overlay-urls", "--lang", "ru"])
+    assert re.search(r"^ticker: https?://\S+/ticker\?lang=ru$", russian.output, re.M)
+    assert "Слова поддержки" in client.get(ticker.group(1) + "?lang=ru").get_data(as_text=True)
     rotated = runner.invoke(args=["fundraiser", "overlay-urls", "--rotate"])
     assert rotated.exit_code == 0 and rotated.output != first.output
     assert client.get(url.group(1)).status_code == 404

@@ -56,6 +56,10 @@ TEAM_VIEWS = {
     "dashboard.two_factor_confirm",
     "dashboard.two_factor_recovery_codes",
     "dashboard.two_factor_disable",
+    # Issue 14: hosts read their own team's approved messages on air (scoped queries).
+    "dashboard.read_on_air",
+    "dashboard.read_next",
+    "dashboard.read_act",
 }
 
 
@@ -171,6 +175,7 @@ def test_a_team_organiser_never_sees_another_teams_donor(
         "/dashboard/teams",
         "/dashboard/teams/glasgow",
         "/dashboard/widgets",
+        "/dashboard/read",
         "/dashboard/donations.csv",
         "/dashboard/donations.csv?q=hull",
         "/dashboard/donations.csv?status=succeeded",

@@ -75,11 +75,36 @@ SESSION_LISTENERS: tuple[tuple[str, Callable[[Session], None]], ...] = (
 )
 
 
+class InOrder:
+    """One signal's receivers from RECEIVERS, called in the order listed there.
+
+    blinker calls its receivers in the order of a set of ids (memory addresses),
+    not the order they were connected, and later receivers rely on earlier ones
+    (a milestone is celebrated on the alert row written just before it; a match
+    is computed after early refunds are taken out): so each signal gets one
+    receiver, this, which runs the list in order.
+    """
+
+    def __init__(self, receivers: tuple[Callable[..., Any], ...]) -> None:
+        self.receivers = receivers
+
+    def __call__(self, sender: Any, **kwargs: Any) -> None:
+        for receiver in self.receivers:
+            receiver(sender, **kwargs)
+
+
+# Built once, so connecting again (a second create_app) adds nothing.
+DISPATCHERS: dict[Signal, InOrder] = {
+    signal: InOrder(tuple(r for s, r in RECEIVERS if s is signal))
+    for signal in dict.fromkeys(s for s, _ in RECEIVERS)
+}
+
+
 def init_app(app: Flask) -> None:
     """Connect every receiver, webhook handler and session listener (idempotent)."""
-    for signal, receiver in RECEIVERS:
+    for signal, dispatcher in DISPATCHERS.items():
         # weak=False: a receiver stays connected for the life of the process.
-        signal.connect(receiver, weak=False)
+        signal.connect(dispatcher, weak=False)
     for event_type, handler in WEBHOOK_HANDLERS.items():
         ledger.handles(event_type)(handler)
     for name, listener in SESSION_LISTENERS:

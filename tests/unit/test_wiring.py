@@ -33,12 +33,16 @@ def _sent() -> set[str]:
 
 
 def _receivers(signal: Signal) -> list[object]:
-    return list(signal.receivers_for(object()))
+    """What a send of `signal` calls, in order (through wiring's in-order dispatchers)."""
+    called: list[object] = []
+    for receiver in signal.receivers_for(object()):
+        called.extend(receiver.receivers if isinstance(receiver, wiring.InOrder) else [receiver])
+    return called
 
 
 def _disconnect_all() -> None:
     for signal in _defined().values():
-        for receiver in _receivers(signal):
+        for receiver in list(signal.receivers_for(object())):
             signal.disconnect(receiver)
 
 
@@ -74,6 +78,21 @@ def test_create_app_registers_every_webhook_handler(
     fresh_app(tmp_path / "app.db")
     assert ledger.HANDLERS == wiring.WEBHOOK_HANDLERS
     assert "charge.dispute.funds_withdrawn" in ledger.HANDLERS
+
+
+def test_receivers_run_in_the_order_wiring_lists_them(tmp_path: Path) -> None:
+    _disconnect_all()
+    fresh_app(tmp_path / "app.db")
+    for signal in _defined().values():
+        listed = [receiver for s, receiver in wiring.RECEIVERS if s is signal]
+        assert _receivers(signal) == listed
+    calls: list[str] = []
+    first, second = (
+        (lambda _s, **_k: calls.append("first")),
+        (lambda _s, **_k: calls.append("second")),
+    )
+    wiring.InOrder((first, second))(object())
+    assert calls == ["first", "second"]
 
 
 def test_connecting_twice_adds_nothing(tmp_path: Path) -> None:

@@ -19,9 +19,11 @@ from .models import STATE_ENUMS
 from .money import format_decimal, format_money_in
 from .pledges.forms import PledgeForm
 from .public_urls import public_url
-from .services.campaigns import sharing
+from .services.campaigns import cover, sharing
 from .services.campaigns.risk_warning import warning_for
 from .services.donations.fees import configured_cover
+from .services.media import store
+from .services.updates import updates
 from .widgets.routes import donations_phrase, share_version
 
 
@@ -70,6 +72,11 @@ GLOBALS: dict[str, Any] = {
     # The organiser's words in the page's language, else the other one, marked
     # (`words(campaign, "title")`): see fundraiser/i18n/organiser_text.py.
     "words": organiser_text.pick,
+    # Uploaded files (services/media): a stored file's URL, the cover, the newest updates.
+    "media_url": store.url_of,
+    "media_name": store.name_of,
+    "cover_of": lambda campaign: cover.of(campaign.id),
+    "recent_updates": updates.recent,
     **page.TEMPLATE_GLOBALS,
 }
 

@@ -7,6 +7,7 @@ from .campaign import Campaign
 from .donation import Donation, DonationStatus, DonationTransition, ModerationState
 from .ledger import Outcome, OutcomeCode, StripeEvent
 from .livestream import OverlayAlert
+from .media import CampaignCover, StoredFile
 from .offline import OfflineGift, OfflineMethod
 from .organiser import AuditEntry, LoginFailure, Organiser
 from .outbox import EmailSuppression, OutboxMessage, OutboxStatus, SuppressionReason
@@ -23,6 +24,7 @@ from .refunds import (
 )
 from .team import Team
 from .transfers import BeneficiaryTransfer
+from .updates import CampaignUpdate
 
 # Every named state, by class name: the one copy templates (the `states` global)
 # and scripts (through the page) read, so neither repeats the strings.
@@ -48,6 +50,8 @@ __all__ = [
     "AuditEntry",
     "BeneficiaryTransfer",
     "Campaign",
+    "CampaignCover",
+    "CampaignUpdate",
     "Dispute",
     "DisputeStatus",
     "Donation",
@@ -76,6 +80,7 @@ __all__ = [
     "RefundOrigin",
     "RefundStatus",
     "SourceLink",
+    "StoredFile",
     "StripeEvent",
     "SuppressionReason",
     "Team",

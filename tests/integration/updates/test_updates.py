@@ -15,7 +15,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from fundraiser.extensions import db
+from fundraiser.mail import outbox
 from fundraiser.models import Campaign, CampaignUpdate, Donation, OutboxMessage, Team
+from fundraiser.services.updates import update_mail
 from tests.support.dashboard import audit_entries, make_donation, post_form
 from tests.support.media import assert_no_metadata, media_paths, phone_photo, post_files
 from tests.support.pledges import cli
@@ -218,3 +220,28 @@ def test_the_dashboard_lists_updates_with_their_emails(
     assert response.status_code == 302
     page = logged_in.get(PAGE).get_data(as_text=True)
     assert "<td>Hello</td>" in page and '<td class="num">2</td>' in page
+
+
+def test_queueing_an_update_again_adds_nothing_and_batches_hold_many(
+    app: Flask, logged_in: FlaskClient, campaign: Campaign
+) -> None:
+    many = 2 * outbox._BATCH + 7  # more than two INSERT batches
+    with app.app_context():
+        for n in range(many):
+            locale = "ru" if n % 3 else "en"
+            make_donation(
+                campaign, 100, email=f"s{n}@example.org", locale=locale, updates_consent_at=ASKED
+            )
+    assert post_update(logged_in, text="Hello", text_ru="Привет").status_code == 302
+    with app.app_context():
+        update = db.session.scalar(sa.select(CampaignUpdate))
+        assert update is not None and update.emails_queued == many
+        assert update_mail.queue_for(update, db.session.get_one(Campaign, campaign.id)) == 0
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert len({m.to_address for m in messages}) == len(messages) == many
+        # Each body carries its own recipient's links, none left as a stand-in.
+        links = {link for m in messages for link in re.findall(r"/updates/stop/\S+", m.body_text)}
+        assert len(links) == many
+        assert not any("SLOT" in m.body_text + m.body_html for m in messages)
+        russian = [m for m in messages if "Привет" in m.body_text]
+        assert len(russian) == sum(1 for n in range(many) if n % 3)

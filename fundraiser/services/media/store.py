@@ -7,9 +7,11 @@ import re
 
 import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ...extensions import db
 from ...models import BeneficiaryTransfer, CampaignCover, CampaignUpdate, StoredFile
+from ...models.types import utcnow
 from .images import JPEG, PDF, Encoded
 
 EXTENSIONS = {JPEG: "jpg", PDF: "pdf"}
@@ -20,20 +22,23 @@ def save(encoded: Encoded) -> StoredFile:
     """The stored copy of `encoded` (the existing row when the same bytes were stored
     before), flushed in the caller's transaction. Only images.py's output comes here."""
     digest = hashlib.sha256(encoded.data).hexdigest()
-    existing = db.session.scalar(sa.select(StoredFile).where(StoredFile.sha256 == digest))
-    if existing is not None:
-        return existing
-    stored = StoredFile(
-        sha256=digest,
-        content_type=encoded.content_type,
-        data=encoded.data,
-        byte_size=len(encoded.data),
-        width=encoded.width,
-        height=encoded.height,
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # ON CONFLICT: two organisers sending the same picture at once both get the one row.
+    db.session.execute(
+        insert(StoredFile)
+        .values(
+            sha256=digest,
+            content_type=encoded.content_type,
+            data=encoded.data,
+            byte_size=len(encoded.data),
+            width=encoded.width,
+            height=encoded.height,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["sha256"])
     )
-    db.session.add(stored)
-    db.session.flush()
-    return stored
+    return db.session.execute(sa.select(StoredFile).where(StoredFile.sha256 == digest)).scalar_one()
 
 
 def name_of(stored: StoredFile) -> str:

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from fundraiser.extensions import db
 from fundraiser.mail import outbox
 from fundraiser.models import Campaign, CampaignUpdate, Donation, OutboxMessage, Team
+from fundraiser.services.donations import privacy
 from fundraiser.services.updates import update_mail
 from tests.support.dashboard import audit_entries, make_donation, post_form
 from tests.support.media import assert_no_metadata, media_paths, phone_photo, post_files
@@ -134,6 +135,11 @@ def test_one_click_unsubscribe_stops_updates_only(
     # A tampered link: 400, changes nothing.
     assert client.get(link[:-3] + "xyz").status_code == 400
     assert client.post("/updates/stop/not-a-token").status_code == 400
+    # Once the donor's details are erased the link has nothing left to stop: 410.
+    with app.app_context():
+        privacy.erase_donor("en@example.org")
+    assert client.get(link).status_code == 410
+    assert app.test_client().post(link).status_code == 410
 
 
 def test_updates_show_newest_first_with_their_day_and_picture(

@@ -187,3 +187,25 @@ def test_a_team_organiser_cannot_change_the_cover(
 def test_unknown_and_malformed_media_names_are_404(client: FlaskClient, campaign: Campaign) -> None:
     for name in ("0" * 64 + ".jpg", "../etc/passwd", "x.jpg", "0" * 64 + ".exe"):
         assert client.get(f"/media/{name}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (
+            b'--x\r\nContent-Disposition: form-data; name="picture"\r\n\r\nabc',
+            "multipart/form-data; boundary=x",
+        ),
+        (b"anything", "multipart/form-data"),  # no boundary
+        (b'{"picture": [1, 2]}', "application/json"),
+        (b"\xff\xfe\x00garbage", "application/octet-stream"),
+    ],
+    ids=["unterminated", "no-boundary", "json", "binary"],
+)
+def test_odd_bodies_to_upload_pages_are_400_never_500(
+    app: Flask, logged_in: FlaskClient, campaign: Campaign, body: bytes, content_type: str
+) -> None:
+    for page in (PAGE, "/dashboard/updates", "/dashboard/transfers"):
+        response = logged_in.post(page, data=body, content_type=content_type)
+        assert response.status_code == 400, (page, response.status_code)
+    assert stored_count(app) == (0, 0)

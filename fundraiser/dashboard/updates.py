@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from ..errors import UserError
@@ -42,3 +42,16 @@ def updates_page() -> ResponseReturnValue:
     return render_template(
         "dashboard/updates.html", campaign=campaign, form=form, updates=updates.recent(campaign)
     ), code
+
+
+@bp.post("/updates/<int:update_id>/remove")
+def update_remove(update_id: int) -> ResponseReturnValue:
+    campaign = campaign_or_404()
+    form = UpdateForm()
+    if not form.validate():  # the CSRF token
+        flash(form.first_error(), "error")
+        return redirect(url_for("dashboard.updates_page"))
+    if not updates.remove(campaign, update_id, organiser()):
+        abort(404)
+    flash("Removed the update from the pages. Emails already sent cannot be recalled.", "info")
+    return redirect(url_for("dashboard.updates_page"))

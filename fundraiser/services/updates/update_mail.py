@@ -117,6 +117,22 @@ def _fill(body: str, slots: dict[str, str]) -> str:
     return body
 
 
+def drop_unsent(update_id: int) -> int:
+    """Mark the update's emails still queued as failed (it was removed), in the
+    caller's transaction; returns how many."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == KIND,
+            OutboxMessage.status == OutboxStatus.QUEUED,
+            OutboxMessage.idempotency_key.like(f"update-{update_id}-%"),
+        )
+        .values(status=OutboxStatus.FAILED, last_error="update removed")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
 def address_for(token: str) -> str:
     """The address an unsubscribe token leads to, or TokenError (TokenGone once erased)."""
     public_id = tokens.verify(tokens.UPDATES_UNSUBSCRIBE, token)

@@ -90,6 +90,31 @@ def post(campaign: Campaign, entry: UpdateEntry, organiser: Organiser) -> Campai
     return update
 
 
+def remove(campaign: Campaign, update_id: int, organiser: Organiser) -> bool:
+    """Take an update off the pages (its picture stops being served) and drop its
+    emails not yet sent; sent ones cannot be recalled. Audited; commits. False when
+    the campaign has no such update. ScopeError for a team organiser."""
+    require_whole_campaign(organiser, "remove updates")
+    update = db.session.get(CampaignUpdate, update_id)
+    if update is None or update.campaign_id != campaign.id:
+        return False
+    image_id = update.image_id
+    db.session.delete(update)
+    db.session.flush()
+    store.forget_unused(image_id)
+    dropped = update_mail.drop_unsent(update_id)
+    pages_changed(campaign.id, what="update")
+    audit.record(
+        "update",
+        f"Removed an update ({dropped} unsent emails dropped)",
+        organiser=organiser,
+        update_id=update_id,
+        emails_dropped=dropped,
+    )
+    db.session.commit()
+    return True
+
+
 def recent(campaign: Campaign, limit: int | None = None) -> list[CampaignUpdate]:
     """The campaign's updates, newest first (at most `limit`)."""
     query = (

@@ -251,3 +251,32 @@ def test_queueing_an_update_again_adds_nothing_and_batches_hold_many(
         assert not any("SLOT" in m.body_text + m.body_html for m in messages)
         russian = [m for m in messages if "Привет" in m.body_text]
         assert len(russian) == sum(1 for n in range(many) if n % 3)
+
+
+def test_removing_an_update_takes_it_and_its_picture_off_and_drops_unsent_mail(
+    app: Flask, logged_in: FlaskClient, client: FlaskClient, campaign: Campaign, glasgow: Team
+) -> None:
+    supporters(app, campaign)
+    response = post_update(
+        logged_in, text="Oops, this shows the street.", picture=phone_photo(), image_alt="A street"
+    )
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    [picture] = media_paths(page.split('data-field="update"', 1)[1])[:1]
+    with app.app_context():
+        update_id = db.session.scalar(sa.select(CampaignUpdate.id))
+    action = f"{PAGE}/{update_id}/remove"
+
+    team_client = team_organiser(app, "glasgow@example.org", glasgow)
+    assert post_form(team_client, "/dashboard/", action).status_code == 403
+    assert post_form(logged_in, PAGE, f"{PAGE}/{update_id + 99}/remove").status_code == 404
+    assert "Oops" in client.get("/").get_data(as_text=True)  # nothing changed yet
+
+    assert post_form(logged_in, PAGE, action).status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "Oops" not in page and "Oops" not in client.get("/updates").get_data(as_text=True)
+    assert client.get(picture).status_code == 404
+    with app.app_context():
+        mail = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert [(m.status, m.last_error) for m in mail] == [("failed", "update removed")] * 2
+    assert audit_entries(app, "update")[-1].detail["emails_dropped"] == 2

@@ -116,6 +116,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "MAX_FORM_PARTS": 100,
+        # The one exception to the 64 KiB: pages marked security.uploads.accepts_upload
+        # (a cover, an update's picture, a bank's confirmation); nginx allows the same.
+        "UPLOAD_MAX_BYTES": _whole(env, "UPLOAD_MAX_BYTES", 8 * 1024 * 1024, 64 * 1024 * 1024 + 1),
         "WTF_CSRF_TIME_LIMIT": None,
         # hide_parameters: a database error's message (logged) never carries the row's
         # values, such as a supporter's email.

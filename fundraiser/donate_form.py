@@ -43,6 +43,8 @@ class DonateForm(FlaskForm):
             Email(message=BAD_EMAIL, check_deliverability=False),
         ],
     )
+    # Marketing consent, apart from the receipt: unticked unless the donor ticks it.
+    updates_consent = BooleanField("Email me updates about this drive")
     source = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])
     # The slug of the team page the form is on; the view checks it names a team.
     team = HiddenField(filters=[clean_text], validators=[Optional(), Length(max=64)])

@@ -19,11 +19,13 @@ from .models import STATE_ENUMS
 from .money import format_decimal, format_money_in
 from .pledges.forms import PledgeForm
 from .public_urls import public_url
-from .services.campaigns import sharing
+from .services.campaigns import cover, sharing
 from .services.campaigns.risk_warning import warning_for
 from .services.donations.fees import configured_cover
 from .services.matching import matching
+from .services.media import store
 from .services.milestones import milestones
+from .services.updates import updates
 from .widgets.routes import donations_phrase, share_version
 
 
@@ -76,6 +78,11 @@ GLOBALS: dict[str, Any] = {
     "milestone_summary": milestones.summary,
     "match_on_offer": matching.current_or_next,
     "match_of": matching.match_of,
+    # Uploaded files (services/media): a stored file's URL, the cover, the newest updates.
+    "media_url": store.url_of,
+    "media_name": store.name_of,
+    "cover_of": lambda campaign: cover.of(campaign.id),
+    "recent_updates": updates.recent,
     **page.TEMPLATE_GLOBALS,
 }
 

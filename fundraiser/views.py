@@ -85,6 +85,7 @@ def start_donation_response(
         locale=current_language(),
         fee_cover_minor=fees.configured_cover(form.amount_minor) if form.cover_fees.data else 0,
         pledge_id=pledge_id,
+        updates_consent=bool(form.updates_consent.data),
     )
     try:
         started = donation_intake.start_or_reuse(

@@ -34,6 +34,7 @@ def never_cache(response: Response) -> Response:
 from . import (  # noqa: E402,F401
     access,
     access_admin,
+    cover,
     donations,
     links,
     matching,
@@ -50,6 +51,7 @@ from . import (  # noqa: E402,F401
     teams,
     transfers,
     two_factor,
+    updates,
     who_and_where,
     widgets,
 )

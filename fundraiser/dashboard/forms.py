@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     DateTimeLocalField,
@@ -200,3 +201,5 @@ class TransferForm(MoneyForm):
         filters=[clean_text],
         validators=[Optional(), Length(max=120)],
     )
+    # Optional; public on /transparency. Checked by content (services/media/images.document).
+    receipt = FileField("The bank's confirmation (optional: PDF, JPEG, PNG or WebP)")

@@ -7,6 +7,7 @@ again (a repeated webhook, a second run of a command) is a no-op.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,23 +65,58 @@ def queue(
     Returns False (and writes nothing) when `key` was queued before.
     """
     text, html = render_email(template, **context)
-    return _insert_ignoring_conflict(
-        {
-            "__table__": OutboxMessage.__table__,
-            "idempotency_key": key[:200],
-            "kind": kind,
-            "to_address": to.strip(),
-            "subject": subject[:300],
-            "body_text": text,
-            "body_html": html,
-            "headers": headers or {},
-            "status": OutboxStatus.QUEUED,
-            "attempts": 0,
-            "next_attempt_at": utcnow(),
-            "created_at": utcnow(),
-        },
-        ["idempotency_key"],
-    )
+    row = _row(key=key, kind=kind, to=to, subject=subject, text=text, html=html, headers=headers)
+    return _insert_ignoring_conflict({"__table__": OutboxMessage.__table__, **row}, _KEY)
+
+
+_KEY = ["idempotency_key"]
+# Rows per INSERT in queue_many: 12 columns each stays under SQLite's oldest limit of
+# 999 bound values.
+_BATCH = 80
+
+
+def _row(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "idempotency_key": key[:200],
+        "kind": kind,
+        "to_address": to.strip(),
+        "subject": subject[:300],
+        "body_text": text,
+        "body_html": html,
+        "headers": headers or {},
+        "status": OutboxStatus.QUEUED,
+        "attempts": 0,
+        "next_attempt_at": utcnow(),
+        "created_at": utcnow(),
+    }
+
+
+def queue_many(messages: Iterable[dict[str, Any]]) -> int:
+    """Store many emails already rendered (each the keywords key, kind, to, subject,
+    text, html and optional headers), a batch per INSERT, in the caller's transaction.
+    Sends nothing. Returns how many were written: a key queued before is skipped."""
+    rows = [_row(**message) for message in messages]
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    written = 0
+    for start in range(0, len(rows), _BATCH):
+        stmt = (
+            insert(OutboxMessage.__table__)
+            .values(rows[start : start + _BATCH])
+            .on_conflict_do_nothing(index_elements=_KEY)
+            .returning(OutboxMessage.__table__.c.id)
+        )
+        written += len(db.session.execute(stmt).all())
+    return written
 
 
 def suppress(address: str, reason: str, detail: str = "") -> bool:

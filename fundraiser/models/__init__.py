@@ -8,6 +8,7 @@ from .donation import Donation, DonationStatus, DonationTransition, ModerationSt
 from .ledger import Outcome, OutcomeCode, StripeEvent
 from .livestream import OverlayAlert
 from .matching import GiftMatch
+from .media import CampaignCover, StoredFile
 from .milestones import Milestone
 from .offline import OfflineGift, OfflineMethod
 from .on_air import OnAirMessage, OnAirState
@@ -26,6 +27,7 @@ from .refunds import (
 )
 from .team import Team
 from .transfers import BeneficiaryTransfer
+from .updates import CampaignUpdate
 
 # Every named state, by class name: the one copy templates (the `states` global)
 # and scripts (through the page) read, so neither repeats the strings.
@@ -52,6 +54,8 @@ __all__ = [
     "AuditEntry",
     "BeneficiaryTransfer",
     "Campaign",
+    "CampaignCover",
+    "CampaignUpdate",
     "Dispute",
     "DisputeStatus",
     "Donation",
@@ -84,6 +88,7 @@ __all__ = [
     "RefundOrigin",
     "RefundStatus",
     "SourceLink",
+    "StoredFile",
     "StripeEvent",
     "SuppressionReason",
     "Team",

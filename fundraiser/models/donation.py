@@ -84,6 +84,9 @@ class Donation(db.Model):
 
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_message: Mapped[str | None] = mapped_column(sa.String(300))
+    # When the donor ticked "email me updates about this drive" (marketing consent,
+    # apart from receipts); None: not asked for, unsubscribed, or erased.
+    updates_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The language the donor's page was in ("en", "ru"): their receipt's language.
     locale: Mapped[str | None] = mapped_column(sa.String(16))
 

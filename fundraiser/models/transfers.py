@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .media import StoredFile
 from .types import UTCDateTime, utcnow
 
 
@@ -27,4 +28,10 @@ class BeneficiaryTransfer(db.Model):
     sent_on: Mapped[date] = mapped_column(sa.Date)
     reference: Mapped[str] = mapped_column(sa.String(120), default="")
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organiser.id"))
+    # The bank's confirmation (an image, stripped, or a PDF), public on /transparency.
+    receipt_file_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("stored_file.id", name="fk_beneficiary_transfer_receipt_file_id_stored_file")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    receipt_file: Mapped[StoredFile | None] = relationship()

@@ -4,7 +4,8 @@
 `headers` (CSP, HSTS, framing), `client_keys` (who is asking, hashed),
 `card_testing` (limits on starting payments), `db_limits` (their counts in the
 database, one for every worker), `bodies` (400 for bodies the parser cannot
-take) and `redirects` (same-site only).
+take), `uploads` (the larger bodies a few pages take) and `redirects`
+(same-site only).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from flask import Flask, Response
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bodies, card_testing, headers
+from . import bodies, card_testing, headers, uploads
 
 
 def init_app(app: Flask) -> None:
     """Trust configured proxies, add security headers and the generic refusal."""
     bodies.init_app(app)
+    uploads.init_app(app)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         # Only a proxy we run may say who the client is; without one, a forged

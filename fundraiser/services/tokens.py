@@ -19,6 +19,8 @@ from ..errors import UserError
 PAY = "pledge-pay"
 CANCEL = "pledge-cancel"
 UNSUBSCRIBE = "unsubscribe"
+# Stops the organisers' updates by email (services/updates/update_mail.py).
+UPDATES_UNSUBSCRIBE = "updates-unsubscribe"
 # Organiser account links (services/organisers/organiser_accounts.py); single-use is kept there.
 INVITE = "organiser-invite"
 RESET = "organiser-reset"
@@ -30,6 +32,7 @@ MAX_AGE: dict[str, timedelta] = {
     # A cancel link goes out at pledge time, possibly weeks before payday.
     CANCEL: timedelta(days=120),
     UNSUBSCRIBE: timedelta(days=365),
+    UPDATES_UNSUBSCRIBE: timedelta(days=365),
     INVITE: timedelta(days=3),
     RESET: timedelta(hours=1),
     # Long enough to change one's mind after the drive; retention erases by then anyway.

@@ -163,6 +163,7 @@
       source: (field("source") && field("source").value) || sourceFromUrl(),
       team: field("team") ? field("team").value : "",
       cover_fees: coverChosen(),
+      updates_consent: field("updates_consent") ? field("updates_consent").checked : false,
       website: field("website") ? field("website").value : "", // honeypot: people leave it empty
     };
     const token = await csrf();

@@ -104,6 +104,7 @@ def reusable(
     donation.email = request.email
     donation.source = request.source
     donation.locale = request.locale
+    donation.updates_consent_at = donations.consent_time(request, donation.updates_consent_at)
     donation.client_address_hash = request.address_hash
     db.session.commit()
     return donations.StartedDonation(donation=donation, client_secret=intent["client_secret"])

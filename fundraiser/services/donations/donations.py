@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +59,7 @@ class DonationRequest:
     team_id: int | None = None
     fee_cover_minor: int = 0  # added on top of the gift; the charge is the sum
     pledge_id: int | None = None
+    updates_consent: bool = False  # "email me updates": kept only with an email address
     locale: str | None = None  # the page's language, for the receipt
     # Keyed hashes of the client (security/client_keys.py), for the decline cool-down.
     address_hash: str | None = None
@@ -109,6 +110,14 @@ def transition(
     return previous
 
 
+def consent_time(request: DonationRequest, already: datetime | None = None) -> datetime | None:
+    """When the donor asked for updates by email (`already`, if they had), or None:
+    not asked, or no address to send them to."""
+    if not (request.updates_consent and request.email):
+        return None
+    return already or utcnow()
+
+
 def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonation:
     """Record the donation, then create its PaymentIntent. Moves no money.
 
@@ -137,6 +146,7 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         fee_cover_minor=request.fee_cover_minor,
         pledge_id=request.pledge_id,
         locale=request.locale,
+        updates_consent_at=consent_time(request),
         client_address_hash=request.address_hash,
         client_session_hash=request.session_hash,
     )

@@ -52,13 +52,15 @@ DONATION_HOLDS_PERSONAL = sa.or_(
     Donation.name_public.is_(True),
     Donation.client_address_hash.is_not(None),
     Donation.client_session_hash.is_not(None),
+    Donation.updates_consent_at.is_not(None),
 )
 PLEDGE_HOLDS_PERSONAL = Pledge.email != ERASED_ADDRESS
 OUTBOX_HOLDS_PERSONAL = OutboxMessage.to_address != ERASED_ADDRESS
 
 
 def clear_donations(where: sa.ColumnElement[bool]) -> int:
-    """Clear the name, email, message and client keys of the donations `where` picks.
+    """Clear the name, email, message, client keys and consent to updates of the donations
+    `where` picks.
 
     Amounts, currency, dates, states and Stripe ids stay (the totals and
     reconcile need them). In the caller's transaction; returns rows changed.
@@ -73,6 +75,7 @@ def clear_donations(where: sa.ColumnElement[bool]) -> int:
             message=None,
             client_address_hash=None,
             client_session_hash=None,
+            updates_consent_at=None,
         )
         .execution_options(synchronize_session=False)
     )

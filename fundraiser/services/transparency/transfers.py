@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ...errors import UserError
 from ...extensions import db
@@ -25,6 +26,7 @@ from ...models import (
 from ...models.types import utcnow
 from ...money import format_money
 from ..campaigns.campaigns import pages_changed
+from ..media import images, store
 from ..organisers import audit
 from ..organisers.scope import require_whole_campaign
 
@@ -40,6 +42,7 @@ class TransferEntry:
     amount_minor: int
     sent_on: date
     reference: str
+    receipt: bytes | None = None  # the bank's confirmation as uploaded (PDF or picture)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +69,17 @@ def add(campaign: Campaign, entry: TransferEntry, organiser: Organiser) -> Benef
     """Record a transfer with an audit entry and refresh the cached pages; commits.
 
     Raises TransferError (nothing stored) for a non-positive amount or a date
-    in the future, and ScopeError for a team organiser.
+    in the future, MediaError / UnsupportedMedia for a receipt that is not a
+    whole PDF or an accepted picture, and ScopeError for a team organiser.
+    The receipt is public: a picture is re-encoded without its metadata, a PDF
+    kept as sent.
     """
     require_whole_campaign(organiser, "record money sent to the beneficiary")
     if entry.amount_minor <= 0:
         raise TransferError("The amount must be more than zero.")
     if entry.sent_on > utcnow().date():
         raise TransferError("The date cannot be in the future.")
+    receipt = store.save(images.document(entry.receipt)) if entry.receipt is not None else None
     transfer = BeneficiaryTransfer(
         campaign_id=campaign.id,
         amount_minor=entry.amount_minor,
@@ -80,6 +87,7 @@ def add(campaign: Campaign, entry: TransferEntry, organiser: Organiser) -> Benef
         sent_on=entry.sent_on,
         reference=entry.reference.strip()[:120],
         organiser_id=organiser.id,
+        receipt_file_id=receipt.id if receipt else None,
     )
     db.session.add(transfer)
     db.session.flush()
@@ -93,6 +101,7 @@ def add(campaign: Campaign, entry: TransferEntry, organiser: Organiser) -> Benef
         transfer_id=transfer.id,
         amount_minor=entry.amount_minor,
         sent_on=entry.sent_on.isoformat(),
+        receipt=receipt is not None,
     )
     db.session.commit()
     return transfer
@@ -105,6 +114,7 @@ def listing(campaign: Campaign) -> list[BeneficiaryTransfer]:
             sa.select(BeneficiaryTransfer)
             .where(BeneficiaryTransfer.campaign_id == campaign.id)
             .order_by(BeneficiaryTransfer.sent_on.desc(), BeneficiaryTransfer.id.desc())
+            .options(selectinload(BeneficiaryTransfer.receipt_file))
         )
     )
 

@@ -118,3 +118,17 @@ def test_a_slow_client_holds_no_app_thread(stack: tuple[nginx.Nginx, Server]) ->
         assert b"signature" in answer
     finally:
         slow.close()
+
+
+def test_only_the_upload_pages_take_large_bodies(stack: tuple[nginx.Nginx, Server]) -> None:
+    proxy, _ = stack
+    visitor = Visitor(proxy.https_url, nginx.client_context())
+    two_mb = {"pad": "x" * (2 * 1024 * 1024)}
+    # Past nginx to the app, which refuses it for its own reason (no CSRF token), not size.
+    for path in ("/dashboard/updates", "/dashboard/settings/cover", "/dashboard/transfers"):
+        answer = visitor.send(path, two_mb)
+        assert answer.status == 400, (path, answer.status, proxy.error_log())
+        assert b"reload the page" in answer.body
+    # Elsewhere nginx's 64k stands, and above the upload limit too.
+    assert visitor.send("/dashboard/settings", two_mb).status == 413
+    assert visitor.send("/dashboard/updates", {"pad": "x" * (10 * 1024 * 1024)}).status == 413

@@ -166,6 +166,7 @@ def test_every_state_changing_route_needs_csrf_except_signed_ones(
         "fundraiser.webhooks.routes.stripe_webhook",  # signed by Stripe instead
         "fundraiser.devtools.confirm",  # offline demo only
         "fundraiser.pledges.routes.unsubscribe",  # RFC 8058 one-click; the signed token is the check
+        "fundraiser.public.updates.updates_unsubscribe",  # the same, for update emails
     }
     exempt = set(csrf._exempt_views)
     assert exempt <= exempt_ok, f"unexpected CSRF exemptions: {exempt - exempt_ok}"

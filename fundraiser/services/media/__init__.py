@@ -1,0 +1,1 @@
+"""Files organisers upload: pictures re-encoded without metadata, PDFs checked, stored."""

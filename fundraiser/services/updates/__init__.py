@@ -1,0 +1,1 @@
+"""Updates organisers post, and the emails to supporters who asked for them."""

@@ -19,11 +19,19 @@ and the other threads keep answering polls. A worker accepts connections
 whether or not a thread is free and queues their requests, so threads must
 outnumber the donors a worker may be handed at once: with 8 threads a burst
 of 32 donors (bench/write_path.py) left viewers' polls queued behind them
-(p99 2 s); with 32 they wait for nothing (p99 as when idle). A waiting thread
-costs a little memory, no CPU and no database connection (the donation is
-committed before Stripe is called); processes (not threads) still give the
-CPU parallelism, since Python runs one thread per process at a time. Idle
+(p99 2 s); with 32 no poll waits for a thread. A waiting thread costs a
+little memory, no CPU and no database connection (the donation is committed,
+and not read again, before Stripe is called: a worker's pool, DB_POOL_SIZE,
+is smaller than its threads); processes (not threads) still give the CPU
+parallelism, since Python runs one thread per process at a time. What a poll
+still shares with the donors is the CPU and its worker's GIL: BENCHMARKS.md
+measures viewers' latency during the burst at a fixed polling rate. Idle
 keep-alive connections wait in the worker's poller, not on a thread.
+
+Webhooks are not bounded by threads or workers: on SQLite their write
+transactions run one at a time (fundraiser/sqlite_gate.py), on PostgreSQL
+one at a time from the campaign's totals UPDATE to their commit, so adding
+workers beyond the cores adds nothing there.
 
 gevent would allow thousands of waits per worker, but only if nothing blocks
 outside its hub, and here things do: SQLite calls and the write gate's

@@ -4,9 +4,15 @@ One fresh SQLite database, localstripe behind bench/latency_proxy.py (each
 Stripe call made 250 ms slower, as real Stripe is), and the app under
 `gunicorn -c gunicorn.conf.py`. In one run, side by side:
 
-- viewers alone: wrk on /api/progress (the baseline every ratio divides by);
+- viewers alone, in rounds between the others (each ratio divides by their
+  median): viewers two ways, a saturating `wrk -c16` (as fast as the server
+  answers: what the throughput targets compare) and 32 paced viewers polling
+  every 50 ms on average (bench/viewers.lua: a fixed offered rate, ~640/s,
+  what the latency target compares, free of a saturating client's own queue);
 - a donation burst: wrk POSTing /donate from 32 connections, each request a new
-  donor (bench/donate.lua), with the viewers' wrk running at the same time;
+  donor (bench/donate.lua), once with each kind of viewers running at the same
+  time; the one with paced viewers also counts the CPU seconds each process
+  spent (the app's workers, localstripe, this process's proxy, wrk);
 - Stripe hanging: the proxy holds every call; 6 donors wait for their answer
   (status, JSON or not, seconds) while the viewers' wrk runs;
 - slow clients: 480 webhook bodies trickling in at a byte a second, straight at
@@ -16,7 +22,7 @@ Stripe call made 250 ms slower, as real Stripe is), and the app under
   new donation takes to show through it.
 
 BENCH_WRITE_SECONDS (default 8) is each wrk run's length; the whole takes
-about a minute and a half.
+about two and a half minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import contextlib
 import http.cookiejar
 import json
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -49,8 +56,14 @@ DONORS = 32
 STALLED_DONORS = 6
 SLOW_CLIENTS = 480  # 3 x gunicorn's 5 x 32 threads, so every worker is full of them
 VIEWERS = 16
+# Paced viewers: a page polls every 3 s, so this is the polling of ~1,900 open
+# pages. Few connections, so their first requests (sent at once, unpaced) are
+# well under 1% of the samples and don't make the p99.
+PACED_VIEWERS, PACE_MS = 32, 50
+IDLE_ROUNDS = 3
 SESSIONS = 64
 DONATE_SCRIPT = harness.ROOT / "bench" / "donate.lua"
+VIEWERS_SCRIPT = harness.ROOT / "bench" / "viewers.lua"
 T = TypeVar("T")
 
 
@@ -62,12 +75,39 @@ class StalledDonor:
 
 
 @dataclass
+class Cpu:
+    """CPU seconds each part used during one burst (all on the same cores)."""
+
+    app: float
+    localstripe: float
+    proxy: float  # this process: the latency proxy's thread, mostly
+    wrk: float  # both wrk runs (donors and viewers)
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(
+            self.app - other.app,
+            self.localstripe - other.localstripe,
+            self.proxy - other.proxy,
+            self.wrk - other.wrk,
+        )
+
+
+@dataclass
 class WritePathResult:
     seconds: int
-    idle: Load
-    burst_viewers: Load
+    idle: Load  # median of the saturating viewers' idle rounds
+    idle_paced: Load  # median of the paced viewers' idle rounds
+    idle_rounds: list[Load]
+    idle_paced_rounds: list[Load]
+    burst_viewers: Load  # saturating viewers, during the first burst
     burst_donate: Load
-    started: int
+    started: int  # donations started in the burst with paced viewers (the target)
+    burst_paced_viewers: Load
+    burst_paced_donate: Load
+    started_saturated: int  # ... and in the burst with saturating viewers
+    cpu: Cpu  # during the burst beside paced viewers
+    viewers_cpu: Cpu  # during the idle round of paced viewers just before it
+    cores: int
     stall_viewers: Load
     stalled: list[StalledDonor]
     slow_direct_viewers: Load
@@ -85,6 +125,22 @@ class WritePathResult:
     def ideal_per_second(self) -> float:
         return DONORS / STRIPE_LATENCY
 
+    @property
+    def donors_cpu(self) -> Cpu:
+        """What the donors cost: the burst's CPU less the same viewers' CPU alone."""
+        return self.cpu - self.viewers_cpu
+
+    def cpu_ms_per_donation(self, seconds: float) -> float:
+        return 1000 * seconds / self.started if self.started else 0.0
+
+    @property
+    def cpu_ceiling_per_second(self) -> float:
+        """Donations a second all the cores could start doing nothing else (no
+        viewers, no wrk): the app's, localstripe's and the proxy's CPU per donation."""
+        d = self.donors_cpu
+        per = d.app + d.localstripe + d.proxy
+        return self.cores * self.started / per if per > 0 else 0.0
+
 
 def _in_parallel(*jobs: Callable[[], T]) -> list[T]:
     with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
@@ -92,7 +148,7 @@ def _in_parallel(*jobs: Callable[[], T]) -> list[T]:
 
 
 @contextlib.contextmanager
-def _localstripe() -> Iterator[int]:
+def _localstripe() -> Iterator[tuple[int, int]]:
     port = harness.free_port()
     process = subprocess.Popen(
         [sys.executable, str(harness.ROOT / "scripts" / "localstripe_loopback.py"), str(port)],
@@ -108,7 +164,7 @@ def _localstripe() -> Iterator[int]:
             if time.monotonic() > deadline:
                 raise SystemExit("localstripe did not start")
             time.sleep(0.2)
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -206,7 +262,7 @@ def run(workdir: Path, seconds: int) -> WritePathResult:
     folder.mkdir()
     database_url = f"sqlite:///{folder / 'write.sqlite3'}"
     secret = "whsec_write_" + secrets.token_hex(12)
-    with _localstripe() as stripe_port:
+    with _localstripe() as (stripe_port, stripe_pid):
         proxy = LatencyProxy("127.0.0.1", stripe_port, STRIPE_LATENCY).start()
         env = dict(
             os.environ,
@@ -231,7 +287,8 @@ def run(workdir: Path, seconds: int) -> WritePathResult:
         try:
             with harness.gunicorn("wsgi:app", env, log, "/healthz") as server:
                 env["PUBLIC_BASE_URL"] = server.url
-                return _measure(server.url, database_url, secret, proxy, folder, seconds)
+                pids = {"app": server.process.pid, "localstripe": stripe_pid}
+                return _measure(server.url, database_url, secret, proxy, folder, seconds, pids)
         finally:
             proxy.stop()
 
@@ -240,20 +297,32 @@ def _viewers(url: str, seconds: int) -> Callable[[], Load]:
     return lambda: harness.wrk(url + "/api/progress", seconds=seconds, connections=VIEWERS)
 
 
-def _measure(
-    base: str, database_url: str, secret: str, proxy: LatencyProxy, folder: Path, seconds: int
-) -> WritePathResult:
-    harness.wrk(base + "/api/progress", seconds=2, connections=VIEWERS)  # warm-up
-    print("  viewers alone")
-    idle = _viewers(base, seconds)()
-
-    sessions = folder / "sessions.tsv"
-    sessions.write_text(
-        "".join(f"{c}\t{t}\n" for c, t, _ in (_session(base) for _ in range(SESSIONS)))
+def _paced_viewers(url: str, seconds: int) -> Callable[[], Load]:
+    return lambda: harness.wrk(
+        url + "/api/progress",
+        seconds=seconds,
+        connections=PACED_VIEWERS,
+        script=VIEWERS_SCRIPT,
+        script_args=[str(PACE_MS)],
     )
-    print(f"  {DONORS} donors at once, Stripe {STRIPE_LATENCY * 1000:.0f} ms, viewers polling")
+
+
+def _cpu_now(pids: dict[str, int]) -> Cpu:
+    return Cpu(
+        app=harness.cpu_seconds(pids["app"], with_children=True),
+        localstripe=harness.cpu_seconds(pids["localstripe"]),
+        proxy=time.process_time(),
+        wrk=resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime,
+    )
+
+
+def _burst(
+    base: str, database_url: str, sessions: Path, seconds: int, viewers: Callable[[], Load]
+) -> tuple[Load, Load, int]:
+    """32 donors at once while `viewers` poll: (donors' load, viewers' load, started)."""
     before = _count_started(database_url)
-    donate, burst_viewers = _in_parallel(
+    donate, watching = _in_parallel(
         lambda: harness.wrk(
             base + "/donate",
             seconds=seconds,
@@ -261,9 +330,49 @@ def _measure(
             script=DONATE_SCRIPT,
             script_args=[str(sessions)],
         ),
-        _viewers(base, seconds),
+        viewers,
     )
-    started = _count_started(database_url) - before
+    return donate, watching, _count_started(database_url) - before
+
+
+def _measure(
+    base: str,
+    database_url: str,
+    secret: str,
+    proxy: LatencyProxy,
+    folder: Path,
+    seconds: int,
+    pids: dict[str, int],
+) -> WritePathResult:
+    harness.wrk(base + "/api/progress", seconds=2, connections=VIEWERS)  # warm-up
+    idle_rounds: list[Load] = []
+    idle_paced_rounds: list[Load] = []
+
+    def idle_round() -> Cpu:
+        print("  viewers alone (saturating, then paced)")
+        idle_rounds.append(_viewers(base, seconds)())
+        before = _cpu_now(pids)
+        idle_paced_rounds.append(_paced_viewers(base, seconds)())
+        return _cpu_now(pids) - before
+
+    sessions = folder / "sessions.tsv"
+    sessions.write_text(
+        "".join(f"{c}\t{t}\n" for c, t, _ in (_session(base) for _ in range(SESSIONS)))
+    )
+    idle_round()
+    print(f"  {DONORS} donors at once, Stripe {STRIPE_LATENCY * 1000:.0f} ms, saturating viewers")
+    donate, burst_viewers, started_saturated = _burst(
+        base, database_url, sessions, seconds, _viewers(base, seconds)
+    )
+    viewers_cpu = idle_round()
+    print(f"  {DONORS} donors at once, Stripe {STRIPE_LATENCY * 1000:.0f} ms, paced viewers")
+    cpu_before = _cpu_now(pids)
+    paced_donate, paced_viewers, started = _burst(
+        base, database_url, sessions, seconds, _paced_viewers(base, seconds)
+    )
+    cpu = _cpu_now(pids) - cpu_before
+    for _ in range(IDLE_ROUNDS - 2):
+        idle_round()
 
     print(f"  Stripe hanging, {STALLED_DONORS} donors, viewers polling")
     proxy.stall()
@@ -284,10 +393,19 @@ def _measure(
 
     result = WritePathResult(
         seconds=seconds,
-        idle=idle,
+        idle=harness.median_load(idle_rounds),
+        idle_paced=harness.median_load(idle_paced_rounds),
+        idle_rounds=idle_rounds,
+        idle_paced_rounds=idle_paced_rounds,
         burst_viewers=burst_viewers,
         burst_donate=donate,
         started=started,
+        burst_paced_viewers=paced_viewers,
+        burst_paced_donate=paced_donate,
+        started_saturated=started_saturated,
+        cpu=cpu,
+        viewers_cpu=viewers_cpu,
+        cores=os.cpu_count() or 1,
         stall_viewers=stall_viewers,
         stalled=stalled,
         slow_direct_viewers=slow_direct,

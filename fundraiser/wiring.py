@@ -68,6 +68,13 @@ WEBHOOK_HANDLERS: dict[str, ledger.Handler] = {
     "charge.dispute.funds_reinstated": refund_handlers.dispute_changed,
 }
 
+# Stripe event type -> reads its handler needs, done before the ledger's write
+# transaction (on SQLite, outside the one write lock every webhook queues for).
+WEBHOOK_LOOK_UPS: dict[str, ledger.LookUp] = {
+    "payment_intent.succeeded": handlers.look_up_intent,
+    "payment_intent.payment_failed": handlers.look_up_intent,
+}
+
 # SQLAlchemy session events: metrics count money only once its transaction commits.
 SESSION_LISTENERS: tuple[tuple[str, Callable[[Session], None]], ...] = (
     ("after_commit", metrics.count_committed),
@@ -107,6 +114,8 @@ def init_app(app: Flask) -> None:
         signal.connect(dispatcher, weak=False)
     for event_type, handler in WEBHOOK_HANDLERS.items():
         ledger.handles(event_type)(handler)
+    for event_type, look_up in WEBHOOK_LOOK_UPS.items():
+        ledger.looks_up(event_type)(look_up)
     for name, listener in SESSION_LISTENERS:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

@@ -9,6 +9,13 @@ from ..payments.shapes import event_object, payment_intent
 from ..services.donations import donations, stripe_sync
 
 
+def look_up_intent(event: dict[str, Any]) -> None:
+    """Before the write lock: load the donation a payment intent event is about."""
+    intent = payment_intent(event_object(event))
+    if intent is not None:
+        donations.look_up_by_intent(intent)
+
+
 def payment_intent_succeeded(event: dict[str, Any]) -> Outcome:
     intent = payment_intent(event_object(event))
     if intent is None:

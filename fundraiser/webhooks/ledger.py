@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -20,6 +21,18 @@ from ..payments.stripe_gateway import live_mode
 
 Handler = Callable[[dict[str, Any]], Outcome]
 HANDLERS: dict[str, Handler] = {}
+# Optional, per type: reads the handler will need, done before the ledger row
+# takes the write lock (see `process_event`).
+LookUp = Callable[[dict[str, Any]], None]
+LOOK_UPS: dict[str, LookUp] = {}
+
+_EVENTS = StripeEvent.__table__
+_RECORD = sa.insert(_EVENTS)
+_OUTCOME = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"))
+    .values(outcome_code=sa.bindparam("code"), outcome_detail=sa.bindparam("detail"))
+)
 
 
 def handles(event_type: str) -> Callable[[Handler], Handler]:
@@ -27,6 +40,16 @@ def handles(event_type: str) -> Callable[[Handler], Handler]:
 
     def register(func: Handler) -> Handler:
         HANDLERS[event_type] = func
+        return func
+
+    return register
+
+
+def looks_up(event_type: str) -> Callable[[LookUp], LookUp]:
+    """Register the decorated function as the look-up run before `event_type`'s handler."""
+
+    def register(func: LookUp) -> LookUp:
+        LOOK_UPS[event_type] = func
         return func
 
     return register
@@ -41,23 +64,37 @@ def process_event(event: dict[str, Any], *, source: str = "webhook") -> Outcome:
     (a database error included) rolls back the ledger row with the effect and
     propagates, so the webhook answers 5xx and Stripe's retry is processed afresh.
     Raises MalformedEvent for an envelope that can't be recorded.
+
+    A type's look-up (LOOK_UPS) runs first, outside the write transaction: it may
+    only read, and the handler must not trust what it read to still hold (the
+    donation state machine's compare-and-set re-checks it). On SQLite this keeps
+    reads out of the one write lock every webhook queues for.
     """
     handler = HANDLERS.get(str(event.get("type")))
     if handler is None:
         return Outcome(OutcomeCode.IGNORED)
     check_event(event)
-    record = StripeEvent(
-        id=event["id"],
-        type=event["type"],
-        stripe_created=int(event.get("created") or 0),
-        source=source,
-    )
-    db.session.add(record)
+    look_up = LOOK_UPS.get(str(event["type"]))
+    if look_up is not None and _mode_mismatch(event) is None:
+        look_up(event)
+    row = {
+        "id": event["id"],
+        "type": event["type"],
+        "stripe_created": int(event.get("created") or 0),
+        "source": source,
+    }
     try:
-        # Flushing the ledger row first takes the write lock before any read.
-        db.session.flush()
+        # The ledger row first: it takes the write lock before any read, and a
+        # duplicate fails here, before any effect. Plain SQL statements, not the
+        # ORM's unit of work: on SQLite this transaction holds the one write lock,
+        # so every microsecond in it is one every other writer waits for.
+        connection = db.session.connection()
+        connection.execute(_RECORD, row)
         outcome = _mode_mismatch(event) or handler(event)
-        record.outcome_code, record.outcome_detail = outcome.code, outcome.detail[:300]
+        connection.execute(
+            _OUTCOME,
+            {"event_id": event["id"], "code": outcome.code, "detail": outcome.detail[:300]},
+        )
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -71,13 +71,18 @@ def test_team_totals_and_early_refunds_are_connected_explicitly(tmp_path: Path) 
     assert teams.deduct_for_team in _receivers(signals.donation_deducted)
 
 
-def test_create_app_registers_every_webhook_handler(
+def test_create_app_registers_every_webhook_handler_and_look_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ledger, "HANDLERS", {})
+    monkeypatch.setattr(ledger, "LOOK_UPS", {})
     fresh_app(tmp_path / "app.db")
     assert ledger.HANDLERS == wiring.WEBHOOK_HANDLERS
     assert "charge.dispute.funds_withdrawn" in ledger.HANDLERS
+    assert ledger.LOOK_UPS == wiring.WEBHOOK_LOOK_UPS
+    assert "payment_intent.succeeded" in ledger.LOOK_UPS
+    # A look-up only prepares for a handler: never for a type nothing handles.
+    assert set(ledger.LOOK_UPS) <= set(wiring.WEBHOOK_HANDLERS)
 
 
 def test_receivers_run_in_the_order_wiring_lists_them(tmp_path: Path) -> None:

@@ -163,18 +163,28 @@ def create_campaign(
     return campaign
 
 
+_CAMPAIGNS = Campaign.__table__
+_BUMP_TOTALS = (
+    sa.update(_CAMPAIGNS)
+    .where(_CAMPAIGNS.c.id == sa.bindparam("campaign_id", type_=sa.Integer))
+    .values(
+        raised_minor=_CAMPAIGNS.c.raised_minor + sa.bindparam("raised", type_=sa.BigInteger),
+        donations_count=_CAMPAIGNS.c.donations_count + sa.bindparam("donations", type_=sa.Integer),
+        pledged_minor=_CAMPAIGNS.c.pledged_minor + sa.bindparam("pledged", type_=sa.BigInteger),
+        totals_version=_CAMPAIGNS.c.totals_version + 1,
+    )
+)
+
+
 def bump_totals(campaign_id: int, *, raised: int = 0, donations: int = 0, pledged: int = 0) -> None:
     """Move the derived totals by the given deltas, atomically, in the caller's transaction."""
-    db.session.execute(
-        sa.update(Campaign)
-        .where(Campaign.id == campaign_id)
-        .values(
-            raised_minor=Campaign.raised_minor + raised,
-            donations_count=Campaign.donations_count + donations,
-            pledged_minor=Campaign.pledged_minor + pledged,
-            totals_version=Campaign.totals_version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    db.session.flush()  # what the ORM holds first, as the ORM's own UPDATE would
+    # On the table, not through the ORM: the same statement (updated_at follows
+    # its onupdate) without the ORM's bulk-update work, which on the webhook's path
+    # runs while holding SQLite's one write lock.
+    db.session.connection().execute(
+        _BUMP_TOTALS,
+        {"campaign_id": campaign_id, "raised": raised, "donations": donations, "pledged": pledged},
     )
 
 

@@ -36,6 +36,9 @@ DECLINED_REASON = "payment_intent.payment_failed"
 # A donation still `created` this long after it was made never reached Stripe.
 ABANDONED_AFTER = timedelta(minutes=15)
 
+# session.info key: intent id -> its Donation, loaded ahead by look_up_by_intent.
+_LOOKED_UP = "donations_looked_up_by_intent"
+_INSERT_TRANSITION = sa.insert(DonationTransition.__table__)
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")  # models.types.new_public_id's alphabet
 
 # target state -> the states it may be entered from
@@ -98,14 +101,17 @@ def transition(
     )
     if previous is None:
         return None
-    db.session.add(
-        DonationTransition(
-            donation_id=donation_id,
-            from_status=previous,
-            to_status=to_status,
-            reason=reason[:300],
-            stripe_event_id=stripe_event_id,
-        )
+    # A plain INSERT, not an ORM object to flush: nothing reads the row back here,
+    # and on the webhook's path this runs while holding SQLite's write lock.
+    db.session.connection().execute(
+        _INSERT_TRANSITION,
+        {
+            "donation_id": donation_id,
+            "from_status": previous,
+            "to_status": to_status,
+            "reason": reason[:300],
+            "stripe_event_id": stripe_event_id,
+        },
     )
     return previous
 
@@ -151,20 +157,26 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         client_session_hash=request.session_hash,
     )
     db.session.add(donation)
+    db.session.flush()
+    # Read before the commit expires them: reading them after it would check a
+    # connection out of the pool again (and, on PostgreSQL, open a transaction)
+    # for the whole Stripe call, and a worker's pool is smaller than its threads.
+    donation_id, public_id, slug = donation.id, donation.public_id, campaign.slug
+    charge_minor, currency = donation.charge_minor, donation.currency
     db.session.commit()
     try:
         intent = stripe_gateway.create_payment_intent(
-            amount_minor=donation.charge_minor,
-            currency=donation.currency,
-            metadata={"donation_id": str(donation.id), "campaign": campaign.slug},
-            idempotency_key=f"donation-{donation.public_id}",
+            amount_minor=charge_minor,
+            currency=currency,
+            metadata={"donation_id": str(donation_id), "campaign": slug},
+            idempotency_key=f"donation-{public_id}",
         )
     except stripe_gateway.PaymentProviderError as exc:
-        transition(donation.id, FAILED, reason=f"intent not created: {exc.code or 'error'}")
+        transition(donation_id, FAILED, reason=f"intent not created: {exc.code or 'error'}")
         db.session.commit()
         raise
     transition(
-        donation.id,
+        donation_id,
         PENDING,
         reason="payment intent created",
         values={"stripe_payment_intent_id": intent.id},
@@ -197,8 +209,26 @@ def close_abandoned(older_than: timedelta = ABANDONED_AFTER) -> int:
     return closed
 
 
+def look_up_by_intent(intent: dict[str, Any]) -> None:
+    """Load the intent's donation ahead of `find_by_intent`, before the write
+    transaction begins (the webhook ledger's look-up; reads only).
+
+    What it loads may be stale by the time it is used: only immutable fields
+    (amount, currency, campaign) are trusted, and the status is just the first
+    guess of the compare-and-set, which reads it again when it was wrong.
+    """
+    donation = find_by_intent(intent)
+    if donation is not None:
+        # The object itself: the session's identity map holds only weak references.
+        db.session.info.setdefault(_LOOKED_UP, {})[intent.get("id")] = donation
+
+
 def find_by_intent(intent: dict[str, Any]) -> Donation | None:
-    """The donation an intent belongs to: by intent id, else by its metadata."""
+    """The donation an intent belongs to: by intent id, else by its metadata
+    (no query when `look_up_by_intent` already loaded it in this session)."""
+    known = db.session.info.get(_LOOKED_UP, {}).pop(intent.get("id"), None)
+    if known is not None and known in db.session:
+        return known  # attributes a rollback expired are read again when used
     donation = db.session.scalar(
         sa.select(Donation).where(Donation.stripe_payment_intent_id == intent.get("id"))
     )
@@ -239,6 +269,7 @@ def record_success(intent: dict[str, Any], *, event_id: str | None) -> Outcome:
         expected=donation.status,
     )
     if left is None:
+        db.session.refresh(donation, ["status"])  # it may have been loaded ahead
         return Outcome(OutcomeCode.ALREADY, f"already {donation.status}")
     bump_totals(donation.campaign_id, raised=donation.amount_minor, donations=1)
     # What the UPDATE wrote, told to the loaded row without reading it back

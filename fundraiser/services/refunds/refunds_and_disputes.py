@@ -360,18 +360,23 @@ def record_dispute(obj: dict[str, Any]) -> Outcome:
     return _outcome(apply_deductions(donation.id), f"dispute {dispute_id} {dispute.status}")
 
 
+_EARLY_DEDUCTION = (
+    sa.select(sa.literal(1))
+    .where(
+        sa.or_(
+            sa.exists().where(Refund.__table__.c.donation_id == sa.bindparam("donation_id")),
+            sa.exists().where(Dispute.__table__.c.donation_id == sa.bindparam("donation_id")),
+        )
+    )
+    .limit(1)
+)
+
+
 def on_donation_succeeded(donation: Donation, **_: Any) -> None:
     """A refund or dispute that arrived before the payment's success applies now."""
-    pending = db.session.scalar(
-        sa.select(sa.literal(1))
-        .where(
-            sa.or_(
-                sa.exists().where(Refund.donation_id == donation.id),
-                sa.exists().where(Dispute.donation_id == donation.id),
-            )
-        )
-        .limit(1)
-    )
+    # On the tables, not through the ORM: nearly every success has nothing to take
+    # out, and on the webhook's path this runs while holding SQLite's write lock.
+    pending = db.session.connection().scalar(_EARLY_DEDUCTION, {"donation_id": donation.id})
     if pending:
         lock(donation.id)
         apply_deductions(donation.id)

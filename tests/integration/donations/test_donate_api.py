@@ -61,6 +61,25 @@ def test_valid_gift_creates_one_intent_with_server_figures(
     assert campaign_totals(app) == (0, 0), "creating an intent never counts money"
 
 
+def test_no_database_transaction_is_held_while_stripe_is_asked(
+    app: Flask, client: FlaskClient, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The donation is committed, and nothing reads it again, before Stripe is called:
+    a donor waiting on Stripe holds no pooled connection the viewers' polls need."""
+    from fundraiser.payments import stripe_gateway
+
+    real = stripe_gateway.create_payment_intent
+    seen: list[bool] = []
+
+    def watched(**kwargs: object) -> object:
+        seen.append(db.session().in_transaction())
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stripe_gateway, "create_payment_intent", watched)
+    assert donate(client, amount="5").status_code == 200
+    assert seen == [False]
+
+
 def test_name_is_private_unless_chosen(app: Flask, client: FlaskClient, campaign: Campaign) -> None:
     assert donate(client, display_name="Alex").status_code == 200
     [row] = donation_rows(app)

@@ -215,3 +215,53 @@ def test_handler_error_rolls_back_and_retry_counts_once(
     monkeypatch.setitem(ledger.HANDLERS, "payment_intent.succeeded", real)
     assert deliver(client, evt).json["outcome"] == "counted"
     assert campaign_totals(app) == (400, 1)
+
+
+def _after_look_up(monkeypatch: pytest.MonkeyPatch, meanwhile: object) -> None:
+    """Run `meanwhile` (another writer) between the look-up and the write transaction."""
+    real = ledger.LOOK_UPS["payment_intent.succeeded"]
+
+    def look_up_then_race(event: dict) -> None:
+        real(event)
+        meanwhile()  # type: ignore[operator]
+
+    monkeypatch.setitem(ledger.LOOK_UPS, "payment_intent.succeeded", look_up_then_race)
+
+
+def test_a_status_changed_after_the_look_up_is_read_again(
+    app: Flask, client: FlaskClient, pending: Donation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-up runs outside the write transaction; what it read is only a first guess."""
+
+    def fail_it() -> None:
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.update(Donation.__table__)
+                .where(Donation.__table__.c.id == pending.id)
+                .values(status=donations.FAILED)
+            )
+
+    _after_look_up(monkeypatch, fail_it)
+    assert deliver(client, succeeded(pending)).json["outcome"] == "counted"
+    assert status_of(app, pending.id) == donations.SUCCEEDED
+    assert campaign_totals(app) == (400, 1)
+    with app.app_context():
+        moves = db.session.execute(
+            sa.text(
+                "SELECT from_status, to_status FROM donation_transition WHERE donation_id = :d"
+            ),
+            {"d": pending.id},
+        ).all()
+    assert [tuple(m) for m in moves] == [(donations.FAILED, donations.SUCCEEDED)]
+
+
+def test_a_success_counted_after_the_look_up_is_not_counted_twice(
+    app: Flask, client: FlaskClient, pending: Donation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = succeeded(pending)
+    _after_look_up(monkeypatch, lambda: monkeypatch.undo() or deliver(client, first))
+    response = deliver(client, succeeded(pending))
+    assert response.json["outcome"] == "already"
+    assert response.json["detail"] == "already succeeded"
+    assert campaign_totals(app) == (400, 1)
+    assert ledger_count(app) == 2

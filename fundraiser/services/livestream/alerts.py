@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import Campaign, Donation, ModerationState, OverlayAlert, StripeEvent
-from ..milestones import milestones as milestone_rules
 from ...models.types import utcnow
+from ..milestones import milestones as milestone_rules
 
 # At most this many alerts in one answer; an overlay further behind catches up over polls.
 PAGE = 50

@@ -114,6 +114,18 @@ def write_targets(w: WritePathResult) -> list[Target]:
                 ratio >= 0.5,
             )
         )
+    if w.alert_delays:
+        ordered = sorted(w.alert_delays)
+        slowest = ordered[-1]
+        found.append(
+            Target(
+                "a counted gift reaches the alerts overlay (webhook answered -> its poll shows it)",
+                f"{len(ordered)} gifts: median {ordered[len(ordered) // 2]:.2f} s,"
+                f" slowest {slowest:.2f} s (the overlay polls every second)",
+                "<= 3 s, each",
+                slowest <= 3,
+            )
+        )
     if w.freshness_seconds is not None:
         found.append(
             Target(

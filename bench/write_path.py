@@ -32,6 +32,7 @@ import contextlib
 import http.cookiejar
 import json
 import os
+import random
 import resource
 import secrets
 import socket
@@ -45,6 +46,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
+
+import sqlalchemy as sa
 
 from bench import harness
 from bench.harness import Load
@@ -115,6 +118,8 @@ class WritePathResult:
     nginx_static: Load | None = None
     nginx_progress: Load | None = None
     freshness_seconds: float | None = None
+    # Seconds from each gift's webhook being answered to the alerts overlay's poll seeing it.
+    alert_delays: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -391,6 +396,9 @@ def _measure(
         slow_direct = _viewers(base, min(seconds, 7))()
     time.sleep(5)  # let gunicorn's threads come free again
 
+    print(f"  {ALERT_GIFTS} gifts, each timed to the alerts overlay's poll")
+    alert_delays = _alert_delays(base, database_url, secret, folder)
+
     result = WritePathResult(
         seconds=seconds,
         idle=harness.median_load(idle_rounds),
@@ -409,6 +417,7 @@ def _measure(
         stall_viewers=stall_viewers,
         stalled=stalled,
         slow_direct_viewers=slow_direct,
+        alert_delays=alert_delays,
     )
     if nginx.binary() is None:
         result.notes.append("nginx is not installed: the full-stack figures were not measured.")
@@ -458,3 +467,74 @@ def _freshness(base: str, https: str, database_url: str, secret: str, folder: Pa
             return float("inf")
         time.sleep(0.05)
     return time.perf_counter() - counted
+
+
+# The alerts overlay polls its feed this often (static/js/overlay-alerts.js, POLL_MS).
+OVERLAY_POLL_SECONDS = 1.0
+ALERT_GIFTS = 12
+
+
+def _overlay_token(database_url: str) -> str:
+    """Give the bench's campaign an overlay token (what /dashboard/stream makes)."""
+    token = secrets.token_urlsafe(24)
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE campaign SET overlay_token = :t"), {"t": token})
+    finally:
+        engine.dispose()
+    return token
+
+
+def _alert_delays(base: str, database_url: str, secret: str, folder: Path) -> list[float]:
+    """Seconds from a webhook's answer to the alert in the feed an overlay polls.
+
+    A poller does what overlay-alerts.js does (the feed every second, from the last
+    id seen) while gifts arrive at moments unrelated to its rhythm; each delay is
+    the poll that first returned the gift's alert, less the moment its webhook was
+    answered. So it includes waiting for the next poll, as a viewer's screen does.
+    """
+    feed = f"{base}/overlay/{_overlay_token(database_url)}/alerts.json"
+    rows = harness.pending_donations(database_url)[-ALERT_GIFTS:]
+    events = folder / "alerts.tsv"
+    harness.write_signed_events(rows, secret, events)
+    seen: dict[int, float] = {}  # amount-tagged donation id -> first poll that showed it
+    stop = threading.Event()
+
+    def poll() -> None:
+        with urllib.request.urlopen(feed, timeout=10) as response:
+            last = int(json.loads(response.read())["newest"])
+        while not stop.is_set():
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"{feed}?after={last}", timeout=10) as response:
+                body = json.loads(response.read())
+            now = time.perf_counter()
+            for alert in body["alerts"]:
+                seen.setdefault(int(alert["id"]), now)
+                last = max(last, int(alert["id"]))
+            stop.wait(max(0.0, OVERLAY_POLL_SECONDS - (now - started)))
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    answered: list[float] = []
+    jitter = random.Random(11)
+    for line in events.read_text().splitlines():
+        time.sleep(0.4 + jitter.random() * 1.3)  # out of step with the poller
+        signature, body = line.split("\t", 1)
+        request = urllib.request.Request(
+            base + "/stripe/webhook",
+            data=body.encode(),
+            headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+        answered.append(time.perf_counter())
+    deadline = time.perf_counter() + 10
+    while len(seen) < len(answered) and time.perf_counter() < deadline:
+        time.sleep(0.1)
+    stop.set()
+    poller.join(timeout=15)
+    # Alert ids follow commit order, as the webhooks were sent one after another.
+    shown = [seen[i] for i in sorted(seen)]
+    delays = [shown[k] - answered[k] for k in range(min(len(shown), len(answered)))]
+    return delays + [float("inf")] * (len(answered) - len(delays))

@@ -17,7 +17,6 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,7 +27,7 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Donation
 from tests.support import visitor_traces
 from tests.support.harness import ORGANISER_EMAIL, ROOT, LocalStripe
-from tests.support.pledges import today
+from tests.support.pledges import pledge_form
 from tests.support.servers import gunicorn
 from tests.support.visitor_traces import CLIENT_ADDRESS, USER_AGENT
 
@@ -88,14 +87,7 @@ def test_production_behind_its_proxy_keeps_only_keyed_hashes(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
         _, page = _open(browser, base + "/pledge")
-        pledge = {
-            "csrf_token": _CSRF.search(page)[1],  # type: ignore[index]
-            "tier": "700",
-            "payday": "other",
-            "payday_other": (today() + timedelta(days=3)).isoformat(),
-            "email": "visitor@example.org",
-            "consent": "y",
-        }
+        pledge = pledge_form(page, "visitor@example.org")
         assert _open(browser, base + "/pledge", urllib.parse.urlencode(pledge).encode())[0] == 200
         token = json.loads(_open(browser, base + "/api/csrf-token")[1])["csrf_token"]
         gift = json.dumps({"amount": "7.00", "email": "visitor@example.org"}).encode()

@@ -82,36 +82,23 @@ def _pledges_past(w: Window) -> sa.ColumnElement[bool]:
 def _outbox_past(w: Window) -> sa.ColumnElement[bool]:
     """Mail older than the maximum, and mail to anyone whose donation or pledge is
     past the window (the outbox has no campaign; its address is what ties it)."""
-    donors = sa.select(sa.func.lower(Donation.email)).where(
-        _donations_past(w), Donation.email.is_not(None)
-    )
-    pledgers = sa.select(sa.func.lower(Pledge.email)).where(
-        _pledges_past(w), privacy.PLEDGE_HOLDS_PERSONAL
-    )
     return sa.or_(
         OutboxMessage.created_at < w.oldest,
-        sa.func.lower(OutboxMessage.to_address).in_(donors.union(pledgers)),
+        sa.func.lower(OutboxMessage.to_address).in_(_addresses(w, past=True)),
     )
 
 
-def _past_addresses(w: Window) -> sa.CompoundSelect:
-    """The (lower-cased) addresses of every donation and pledge past the window."""
+def _addresses(w: Window, *, past: bool) -> sa.CompoundSelect:
+    """The lower-cased addresses of every donation and pledge past the window (`past`),
+    or of those not past it: whose suppressions still matter."""
+    donations, pledges_ = _donations_past(w), _pledges_past(w)
+    if not past:
+        donations, pledges_ = sa.not_(donations), sa.not_(pledges_)
     donors = sa.select(sa.func.lower(Donation.email).label("a")).where(
-        _donations_past(w), Donation.email.is_not(None)
+        donations, Donation.email.is_not(None)
     )
     pledgers = sa.select(sa.func.lower(Pledge.email).label("a")).where(
-        _pledges_past(w), privacy.PLEDGE_HOLDS_PERSONAL
-    )
-    return donors.union(pledgers)
-
-
-def _live_addresses(w: Window) -> sa.CompoundSelect:
-    """Addresses still held, not past the window: their suppressions still matter."""
-    donors = sa.select(sa.func.lower(Donation.email).label("a")).where(
-        sa.not_(_donations_past(w)), Donation.email.is_not(None)
-    )
-    pledgers = sa.select(sa.func.lower(Pledge.email).label("a")).where(
-        sa.not_(_pledges_past(w)), privacy.PLEDGE_HOLDS_PERSONAL
+        pledges_, privacy.PLEDGE_HOLDS_PERSONAL
     )
     return donors.union(pledgers)
 
@@ -130,13 +117,13 @@ class SuppressionPlan:
 def _suppression_plan(w: Window) -> SuppressionPlan:
     """Older than the maximum age and needed by no live row (by address or its hash):
     delete. Otherwise, still a plain address but old or its supporter past: hash."""
-    live = set(db.session.scalars(_live_addresses(w)))
-    live_hashes = {outbox.erased_form(a) for a in live}
-    past = set(db.session.scalars(_past_addresses(w)))
+    live = set(db.session.scalars(_addresses(w, past=False)))
+    needed = live | {outbox.erased_form(a) for a in live}
+    past = set(db.session.scalars(_addresses(w, past=True)))
     delete, hashed = [], []
     for row in db.session.scalars(sa.select(EmailSuppression).order_by(EmailSuppression.id)):
         plain = not row.address.startswith(ERASED_PREFIX)
-        if row.created_at < w.oldest and row.address.lower() not in live | live_hashes:
+        if row.created_at < w.oldest and row.address.lower() not in needed:
             delete.append(row)
         elif plain and (row.created_at < w.oldest or row.address.lower() in past):
             hashed.append(row)

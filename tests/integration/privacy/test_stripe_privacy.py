@@ -16,6 +16,7 @@ from tests.support.harness import LocalStripe
 from tests.support.http import donate
 from tests.support.stripe_contract import violations
 from tests.support.stripe_requests import Sent
+from tests.support.visitor_traces import CLIENT_ADDRESS, USER_AGENT
 
 pytestmark = pytest.mark.stripe
 
@@ -72,6 +73,8 @@ def test_nothing_personal_goes_to_stripe(
     everything = json.dumps(sent, default=str)
     for personal in (NAME, "Secretname", EMAIL, "example.org", MESSAGE, "Kazan"):
         assert personal not in everything
+    # Nor the donor's address or browser (the test client visits from the marked ones).
+    assert CLIENT_ADDRESS not in everything and USER_AGENT not in everything
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,10 @@ graceful_timeout = 30
 keepalive = 5
 # The app writes its own JSON request log with the request id; gunicorn's would repeat it.
 accesslog = None
+# Should someone turn it on (--access-logfile), still no visitor's address (%(h)s),
+# User-Agent (%(a)s), referrer (%(f)s) or path (%(r)s, %(U)s: tokens): the request id
+# ties a line to the app's own log, whose paths are redacted.
+access_log_format = "%(t)s %(m)s %(s)s %(B)s %(M)sms %({x-request-id}o)s"
 errorlog = "-"
 loglevel = _env.get("GUNICORN_LOG_LEVEL", "info")
 # Each worker builds its own app after the fork: no database connection is shared.

@@ -2,7 +2,6 @@
 
 from flask import Response
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -32,6 +31,16 @@ class SessionLoginManager(LoginManager):
 
 login_manager = SessionLoginManager()
 
+
+def _hashed_address() -> str:
+    # Imported here: security imports this module. The stock key (the raw address)
+    # would store visitors' addresses in the limiter's storage (the database).
+    from .security.client_keys import address_key
+
+    return address_key()
+
+
 # Limits are declared per view (see fundraiser/security/card_testing.py), each with
-# its own key; storage and strategy come from the RATELIMIT_* settings.
-limiter = Limiter(key_func=get_remote_address)
+# its own key; storage and strategy come from the RATELIMIT_* settings. A limit
+# that names no key gets the hashed address, never the address itself.
+limiter = Limiter(key_func=_hashed_address)

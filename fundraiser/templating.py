@@ -21,6 +21,7 @@ from .pledges.forms import PledgeForm
 from .public_urls import public_url
 from .services.campaigns import cover, sharing
 from .services.campaigns.risk_warning import warning_for
+from .services.donations import receipts
 from .services.donations.fees import configured_cover
 from .services.matching import matching
 from .services.media import store
@@ -62,6 +63,8 @@ GLOBALS: dict[str, Any] = {
     # Links and cards seen elsewhere: see fundraiser/public_urls.py.
     "public_url": public_url,
     "donations_phrase": donations_phrase,
+    # The thank-you page's link to a receipt saved without an email (issue 16).
+    "receipt_token": receipts.receipt_token,
     "share_version": share_version,
     # Plain share links (no third-party script), each tagged with its source.
     "share_links": sharing.share_links,

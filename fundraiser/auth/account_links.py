@@ -7,6 +7,8 @@ that changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -54,26 +56,47 @@ def _password_page(
     return render_template(template, form=form, email=email, campaign=None), code
 
 
-@bp.route(f"/invite/{_LINK_TOKEN}", methods=["GET", "POST"])
-def accept_invite(token: str) -> ResponseReturnValue:
-    """Choose a password for an invited account; then log in as usual."""
+def _choose_password(
+    token: str,
+    template: str,
+    email_for: Callable[[str], str],
+    complete: Callable[[str, str], str],
+) -> ResponseReturnValue:
+    """The shared shape of both link pages: refuse a bad link, show the form, and on a
+    valid new password run `complete(token, password)` (which returns what to flash)
+    and send the organiser to log in. Nothing changes unless `complete` succeeds."""
     try:
-        link = organiser_accounts.open_invite(token)
+        email = email_for(token)
     except TokenError as exc:
         return _refused(exc)
     form = NewPasswordForm()
     if not form.validate_on_submit():
-        code = 400 if form.is_submitted() else 200
-        return _password_page("auth/accept_invite.html", form, link.email, code)
+        return _password_page(template, form, email, 400 if form.is_submitted() else 200)
     try:
-        organiser = organiser_accounts.accept_invite(token, form.password.data or "")
+        done = complete(token, form.password.data or "")
     except TokenError as exc:
         return _refused(exc)
     except OrganiserError as exc:
         form.form_errors.append(str(exc))
-        return _password_page("auth/accept_invite.html", form, link.email, 400)
-    flash(f"Your account {organiser.email} is ready. Log in with your new password.", "info")
+        return _password_page(template, form, email, 400)
+    flash(done, "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route(f"/invite/{_LINK_TOKEN}", methods=["GET", "POST"])
+def accept_invite(token: str) -> ResponseReturnValue:
+    """Choose a password for an invited account; then log in as usual."""
+
+    def accept(token: str, password: str) -> str:
+        organiser = organiser_accounts.accept_invite(token, password)
+        return f"Your account {organiser.email} is ready. Log in with your new password."
+
+    return _choose_password(
+        token,
+        "auth/accept_invite.html",
+        lambda t: organiser_accounts.open_invite(t).email,
+        accept,
+    )
 
 
 @bp.route("/login/forgot", methods=["GET", "POST"])
@@ -90,20 +113,11 @@ def forgot_password() -> ResponseReturnValue:
 @bp.route(f"/login/reset/{_LINK_TOKEN}", methods=["GET", "POST"])
 def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password through a reset link; every open session ends."""
-    try:
-        organiser = organiser_accounts.open_reset(token)
-    except TokenError as exc:
-        return _refused(exc)
-    form = NewPasswordForm()
-    if not form.validate_on_submit():
-        code = 400 if form.is_submitted() else 200
-        return _password_page("auth/reset.html", form, organiser.email, code)
-    try:
-        organiser_accounts.complete_reset(token, form.password.data or "")
-    except TokenError as exc:
-        return _refused(exc)
-    except OrganiserError as exc:
-        form.form_errors.append(str(exc))
-        return _password_page("auth/reset.html", form, organiser.email, 400)
-    flash("Your password is changed. Log in with it.", "info")
-    return redirect(url_for("auth.login"))
+
+    def reset(token: str, password: str) -> str:
+        organiser_accounts.complete_reset(token, password)
+        return "Your password is changed. Log in with it."
+
+    return _choose_password(
+        token, "auth/reset.html", lambda t: organiser_accounts.open_reset(t).email, reset
+    )

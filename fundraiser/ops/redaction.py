@@ -5,7 +5,7 @@ writes (message, arguments and traceback), installed on the app's handlers by
 `install`. Names and messages are never logged in the first place (no log call
 passes them); this is the net under that rule for what has a recognisable
 shape: an address, or a path that carries a token (pay, cancel and
-unsubscribe links, a donation's thank-you page, organiser invitations,
+unsubscribe links, a donation's thank-you page and receipt, organiser invitations,
 password resets and the livestream overlays' token).
 """
 
@@ -18,7 +18,7 @@ EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 # Paths whose segment after the prefix is a capability (signed token or public id).
 TOKEN_PATH = re.compile(
     r"/(pledge/cancel|pledge/made|pledge|unsubscribe|thanks|api/donations|dashboard/donations"
-    r"|invite|login/reset|forget|overlay)"
+    r"|invite|login/reset|forget|receipt|overlay)"
     r"/(?!donate\b)[^/\s\"'<>?#]+"
 )
 REDACTED = "[redacted]"

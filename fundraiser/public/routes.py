@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from .. import http_cache
 from ..donate_form import DonateForm
+from ..errors import respond
 from ..i18n import current_language
 from ..security import card_testing
 from ..services import tokens
 from ..services.campaigns import campaigns, snapshots
 from ..services.campaigns.snapshots import CampaignStamp
-from ..services.donations import donations, privacy, privacy_notice
+from ..services.donations import donations, privacy, privacy_notice, receipts
 from ..services.moderation import supporters
 from ..services.teams import teams
 from ..services.transparency import transfers
@@ -114,6 +115,33 @@ def forget(token: str) -> ResponseReturnValue:
     except tokens.TokenError as exc:
         abort(status_for(exc), description=exc.message)
     return render_template("forget.html", campaign=campaigns.current_campaign())
+
+
+@bp.get("/receipt/<string(maxlength=400):token>")
+def receipt(token: str) -> ResponseReturnValue:
+    """The receipt a donor saves or prints from the thank-you page: no email needed.
+
+    Opened by a signed link that expires (a tampered one answers 400, an expired
+    one 410). Kept by no cache and sent on to no other site: the page names a gift.
+    """
+    try:
+        found = receipts.receipt_for(token)
+    except tokens.TokenError as exc:
+        response = make_response(respond(status_for(exc), exc.message))
+    else:
+        response = make_response(
+            render_template(
+                "receipt.html",
+                receipt=found,
+                campaign=found.campaign,
+                receipt_states=receipts.ReceiptState,
+                link_days=tokens.MAX_AGE[tokens.RECEIPT].days,
+            )
+        )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.get("/privacy")

@@ -14,7 +14,8 @@ from flask import Flask, Response
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import bodies, card_testing, headers, uploads
+from ..extensions import login_manager
+from . import bodies, card_testing, client_keys, headers, uploads
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +33,8 @@ def init_app(app: Flask) -> None:
         )
     headers.init_app(app)
     card_testing.init_app(app)
+    # Flask-Login has no public setting for it; see client_keys.login_identifier.
+    login_manager._session_identifier_generator = client_keys.login_identifier
 
     @app.errorhandler(SecurityError)
     def untrusted_host(exc: SecurityError) -> Response:

@@ -42,6 +42,17 @@ def address_key() -> str:
     return keyed_hash("address", client_address())
 
 
+def login_identifier() -> str:
+    """What Flask-Login keeps in an organiser's session to notice a copied cookie.
+
+    Its stock identifier is an unkeyed SHA-512 of the address and User-Agent, which
+    anyone holding the cookie can reverse by trying every IPv4 address; this one is
+    keyed, and compares the same way.
+    """
+    agent = request.headers.get("User-Agent", "")
+    return keyed_hash("login-session", f"{client_address()}|{agent}")
+
+
 def session_key() -> str:
     """The hashed donor key of this session, creating the key on first use."""
     token = session.get(SESSION_FIELD)

@@ -32,6 +32,7 @@ from ..models import RateLimitHit, RateLimitKey
 SCHEME = "fundraiser-db"
 # About one hit in this many also deletes every expired row, of any key.
 PURGE_ONE_IN = 200
+KEY_LIFETIME = 86_400  # seconds a key's row outlives its last hit
 
 _hits = RateLimitHit.__table__
 _keys = RateLimitKey.__table__
@@ -67,7 +68,20 @@ def _add(conn: Connection, key: str, now: float, expiry: int, amount: int) -> No
     conn.execute(sa.delete(_hits).where(_hits.c.key == key, _hits.c.expires_at <= now))
     if random.randrange(PURGE_ONE_IN) == 0:  # housekeeping, not security
         conn.execute(sa.delete(_hits).where(_hits.c.expires_at <= now))
-        conn.execute(sa.delete(_keys).where(_keys.c.touched_at <= now - 86_400))
+        conn.execute(sa.delete(_keys).where(_keys.c.touched_at <= now - KEY_LIFETIME))
+
+
+def purge(now: float | None = None) -> int:
+    """Delete every expired hit, and keys untouched for a day; return hits deleted.
+
+    The hourly `forget-client-keys` runs it, so a hashed key outlives its last
+    hit by a day (plus an hour) even when no more requests come. Needs an app context.
+    """
+    now = time.time() if now is None else now
+    with _engine().begin() as conn:
+        dropped = conn.execute(sa.delete(_hits).where(_hits.c.expires_at <= now)).rowcount
+        conn.execute(sa.delete(_keys).where(_keys.c.touched_at <= now - KEY_LIFETIME))
+    return int(dropped or 0)
 
 
 class DatabaseStorage(Storage, MovingWindowSupport):

@@ -26,6 +26,8 @@ INVITE = "organiser-invite"
 RESET = "organiser-reset"
 # "Delete my details" in receipts and pledge emails (services/donations/privacy.py).
 ERASE = "erase-details"
+# The receipt a donor saves from the thank-you page (services/donations/receipts.py).
+RECEIPT = "donation-receipt"
 
 MAX_AGE: dict[str, timedelta] = {
     PAY: timedelta(days=14),
@@ -37,6 +39,9 @@ MAX_AGE: dict[str, timedelta] = {
     RESET: timedelta(hours=1),
     # Long enough to change one's mind after the drive; retention erases by then anyway.
     ERASE: timedelta(days=180),
+    # Only to save or print it now: a link in a shared browser's history should
+    # not open a record of the gift for long.
+    RECEIPT: timedelta(days=7),
 }
 
 

@@ -9,6 +9,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from fundraiser.payments import stripe_gateway
+from tests.support import visitor_traces
 from tests.support.browser import ConfirmResult, attach_stripe_shim, launch_chromium
 from tests.support.harness import LiveServer, LocalStripe
 
@@ -41,7 +42,9 @@ def new_page(
 
     def open_page(path: str = "/", width: int = 375) -> Page:
         context = browser.new_context(
-            viewport={"width": width, "height": 900}, base_url=live_server.url
+            viewport={"width": width, "height": 900},
+            base_url=live_server.url,
+            user_agent=visitor_traces.USER_AGENT,
         )
         contexts.append(context)
         attach_stripe_shim(context, confirm)

@@ -17,7 +17,7 @@ import socket
 import ssl
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,8 @@ SITE = ROOT / "deploy" / "nginx" / "fundraiser.conf"
 NGINX = os.environ.get("NGINX_PATH", "/usr/sbin/nginx")
 CERT = "/etc/letsencrypt/live/give.example.org/fullchain.pem"
 KEY = "/etc/letsencrypt/live/give.example.org/privkey.pem"
+LOG_FOLDER = "/var/log/nginx"
+Edit = Callable[[str], str]
 
 
 def binary() -> str | None:
@@ -40,10 +42,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _replace_once(text: str, old: str, new: str) -> str:
-    if text.count(old) != 1:
+def _replace_once(text: str, old: str, new: str, times: int = 1) -> str:
+    if text.count(old) != times:
         raise RuntimeError(
-            f"{SITE} no longer has exactly one {old!r}: update tests/support/nginx.py"
+            f"{SITE} no longer has exactly {times} of {old!r}: update tests/support/nginx.py"
         )
     return text.replace(old, new)
 
@@ -61,7 +63,8 @@ def render_site(upstream: str, http_port: int, https_port: int, work: Path) -> s
         ("/srv/fundraiser/static/", str(ROOT / "static") + "/"),
     ):
         text = _replace_once(text, old, new)
-    return text
+    # Both servers' access and error logs (tests/integration/privacy/test_nginx_logs.py).
+    return _replace_once(text, LOG_FOLDER, str(work / "logs"), times=4)
 
 
 def _main_config(work: Path, site: Path, worker_processes: str) -> str:
@@ -98,6 +101,11 @@ class Nginx:
         path = self.work / "error.log"
         return path.read_text() if path.exists() else ""
 
+    def logs(self) -> dict[str, str]:
+        """Every log nginx wrote (the site's and the main error log), by file name."""
+        paths = [self.work / "error.log", *sorted((self.work / "logs").glob("*"))]
+        return {p.name: p.read_text(errors="replace") for p in paths if p.is_file()}
+
 
 def client_context() -> ssl.SSLContext:
     """TLS for talking to the test's self-signed certificate."""
@@ -107,12 +115,18 @@ def client_context() -> ssl.SSLContext:
     return context
 
 
-def prepare(upstream: str, work: Path, worker_processes: str = "1") -> tuple[Path, int, int]:
-    """Write the certificate and both configs into `work`; return the main config and ports."""
+def prepare(
+    upstream: str, work: Path, worker_processes: str = "1", edit: Edit | None = None
+) -> tuple[Path, int, int]:
+    """Write the certificate and both configs into `work`; return the main config and ports.
+
+    `edit` changes the rendered site file (a test showing what a worse file would do).
+    """
     program = binary()
     if program is None:
         raise RuntimeError("nginx is not installed")
     (work / "cache").mkdir(parents=True, exist_ok=True)
+    (work / "logs").mkdir(parents=True, exist_ok=True)
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (work / "tmp" / kind).mkdir(parents=True, exist_ok=True)
     request = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
@@ -124,7 +138,8 @@ def prepare(upstream: str, work: Path, worker_processes: str = "1") -> tuple[Pat
     )
     http_port, https_port = _free_port(), _free_port()
     site = work / "fundraiser.conf"
-    site.write_text(render_site(upstream, http_port, https_port, work))
+    text = render_site(upstream, http_port, https_port, work)
+    site.write_text(edit(text) if edit else text)
     main = work / "nginx.conf"
     main.write_text(_main_config(work, site, worker_processes))
     return main, http_port, https_port
@@ -139,9 +154,11 @@ def check(main: Path) -> subprocess.CompletedProcess[str]:
 
 
 @contextlib.contextmanager
-def running(upstream: str, work: Path, worker_processes: str = "1") -> Iterator[Nginx]:
-    """nginx with the shipped site file in front of `upstream` (host:port)."""
-    main, http_port, https_port = prepare(upstream, work, worker_processes)
+def running(
+    upstream: str, work: Path, worker_processes: str = "1", edit: Edit | None = None
+) -> Iterator[Nginx]:
+    """nginx with the shipped site file (changed by `edit`) in front of `upstream`."""
+    main, http_port, https_port = prepare(upstream, work, worker_processes, edit)
     program = binary() or NGINX
     process = subprocess.Popen(
         [program, "-c", str(main), "-p", str(work)],

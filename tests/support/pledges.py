@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -32,6 +32,20 @@ def today() -> date:
 def at(day: date, hour: int = 9) -> str:
     """An ISO 8601 time on `day` for --now (after the 08:00 UTC reminder time)."""
     return datetime.combine(day, time(hour), UTC).isoformat()
+
+
+def pledge_form(page: str, email: str) -> dict[str, str]:
+    """A £7 pledge for three days from now, as a browser posts it from `page`'s form."""
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+    assert found, "the pledge page has no CSRF token"
+    return {
+        "csrf_token": found[1],
+        "tier": "700",
+        "payday": "other",
+        "payday_other": (today() + timedelta(days=3)).isoformat(),
+        "email": email,
+        "consent": "y",
+    }
 
 
 def make_pledge(

@@ -41,11 +41,17 @@ def production_env(app: Flask, localstripe: LocalStripe, port: int, **extra: str
 
 @contextlib.contextmanager
 def gunicorn(
-    app: Flask, localstripe: LocalStripe, *, workers: int, output: IO[Any] | int | None = None
+    app: Flask,
+    localstripe: LocalStripe,
+    *,
+    workers: int,
+    output: IO[Any] | int | None = None,
+    **extra: str,
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    """`gunicorn -c gunicorn.conf.py wsgi:app` in production; yields (base URL, its env)."""
+    """`gunicorn -c gunicorn.conf.py wsgi:app` in production (`extra` settings on top);
+    yields (base URL, its env)."""
     port = free_port()
-    env = production_env(app, localstripe, port, GUNICORN_WORKERS=str(workers))
+    env = production_env(app, localstripe, port, GUNICORN_WORKERS=str(workers), **extra)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,

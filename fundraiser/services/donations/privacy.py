@@ -15,13 +15,23 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
-from ...extensions import db
+from ...extensions import db, limiter
 from ...mail import outbox
-from ...models import Donation, EmailSuppression, Erasure, OutboxMessage, OutboxStatus, Pledge
+from ...models import (
+    Donation,
+    EmailSuppression,
+    Erasure,
+    LoginFailure,
+    OutboxMessage,
+    OutboxStatus,
+    Pledge,
+)
 from ...models.types import utcnow
+from ...security import db_limits
 from ...security.client_keys import keyed_hash
 from ...text import donor_email_key
 from .. import tokens
+from ..organisers.organisers import WINDOW as LOGIN_WINDOW
 from ..pledges import pledges
 
 ERASED_ADDRESS = "erased@invalid"  # RFC 2606: can never receive mail
@@ -207,11 +217,18 @@ def erase_by_token(token: str) -> Erasure:
 
 
 def forget_client_keys(older_than: timedelta | None = None) -> int:
-    """Clear the hashed address and session from donations older than the cool-down needs.
+    """Clear the hashed address and session from donations older than the cool-down needs,
+    and every other keyed hash of a visitor past its own window: organisers' failed
+    logins (organisers.WINDOW) and rate-limit counts (security/db_limits.py).
 
     The keys exist only for the decline cool-down; kept longer they would
-    say which donations came from one place. Returns rows cleared.
+    say which donations came from one place. Returns donation rows cleared.
     """
+    db.session.execute(
+        sa.delete(LoginFailure).where(LoginFailure.created_at < utcnow() - LOGIN_WINDOW)
+    )
+    if isinstance(limiter.storage, db_limits.DatabaseStorage):
+        db_limits.purge()
     window = timedelta(seconds=int(current_app.config["DECLINE_WINDOW_SECONDS"]))
     cutoff = utcnow() - max(older_than or timedelta(days=1), window)
     result = db.session.execute(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from ...models import Campaign
+from ...security import db_limits
 from .. import tokens
 
 
@@ -21,6 +22,8 @@ class Notice:
     client_key_hours: int  # how long the hashed address and session outlive a donation
     erase_link_days: int
     statement_suffix: str
+    counter_hours: int  # failed-login and rate-limit counts (keyed hashes) at the longest
+    receipt_link_days: int
 
 
 def notice(campaign: Campaign | None) -> Notice:
@@ -38,4 +41,8 @@ def notice(campaign: Campaign | None) -> Notice:
         client_key_hours=int(window.total_seconds() // 3600) + 1,
         erase_link_days=tokens.MAX_AGE[tokens.ERASE].days,
         statement_suffix=str(config.get("STATEMENT_DESCRIPTOR_SUFFIX") or ""),
+        # Rate-limit keys outlive their last hit by db_limits.KEY_LIFETIME (failed-login
+        # keys by an hour, less), plus up to an hour for the job that clears them.
+        counter_hours=db_limits.KEY_LIFETIME // 3600 + 1,
+        receipt_link_days=tokens.MAX_AGE[tokens.RECEIPT].days,
     )

@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 
 from fundraiser.i18n.dates import date_long
 from fundraiser.models import Campaign
+from fundraiser.security import db_limits
+from fundraiser.services import tokens
 from fundraiser.services.campaigns.risk_warning import DEFAULTS
 from tests.support.factories import set_deadline
 
@@ -62,3 +64,19 @@ def test_every_form_links_to_the_privacy_page(
     assert forms, "the page has its forms"
     for form in forms:
         assert 'href="/privacy"' in form, form[:200]
+
+
+def test_the_page_states_the_lifetimes_of_counters_receipts_and_suppressions(
+    app: Flask, client: FlaskClient, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "RETENTION_MAX_AGE_DAYS", 90)
+    monkeypatch.setattr(db_limits, "KEY_LIFETIME", 2 * 86400)
+    monkeypatch.setitem(tokens.MAX_AGE, tokens.RECEIPT, timedelta(days=3))
+    page = text_of(client, "/privacy")
+    assert "each is erased within 49 hours" in page  # two days after the last, plus the job
+    assert "The receipt link on the thank-you page works for 3 days" in page
+    assert "that goes 90 days after you asked" in page
+    assert "the web server in front of it logs none either" in page
+    assert "Notes the organisers write about cash" in page
+    russian = text_of(client, "/privacy?lang=ru")
+    assert "49 часов" in russian or "через 49 час" in russian

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from stripe._stripe_service import StripeService
 
 from fundraiser import config
 from fundraiser.models import Campaign
+from tests.support import stripe_requests
 from tests.support.harness import LocalStripe
 from tests.support.http import donate
 from tests.support.stripe_contract import violations
+from tests.support.stripe_requests import Sent
+from tests.support.visitor_traces import CLIENT_ADDRESS, USER_AGENT
 
 pytestmark = pytest.mark.stripe
 
@@ -22,17 +24,9 @@ NAME, EMAIL, MESSAGE = "Ruslan Secretname", "ruslan.secret@example.org", "From K
 
 
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str, Any]]]:
+def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Every (method, path, params) the SDK is asked to send, recorded then sent for real."""
-    calls: list[tuple[str, str, dict[str, Any]]] = []
-    real = StripeService._request
-
-    def recording(self: Any, method: str, url: str, params: Any = None, *a: Any, **kw: Any) -> Any:
-        calls.append((method, url.split("?")[0], dict(params or {})))
-        return real(self, method, url, params, *a, **kw)
-
-    monkeypatch.setattr(StripeService, "_request", recording)
-    return calls
+    return stripe_requests.record(monkeypatch)
 
 
 def _give(app: Flask) -> dict[str, Any]:
@@ -52,7 +46,7 @@ def test_the_suffix_is_sent_as_the_typed_parameter_and_localstripe_still_takes_i
     app: Flask,
     campaign: Campaign,
     localstripe: LocalStripe,
-    sent: list[tuple[str, str, dict[str, Any]]],
+    sent: Sent,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     localstripe.flush()
@@ -67,7 +61,7 @@ def test_nothing_personal_goes_to_stripe(
     app: Flask,
     campaign: Campaign,
     localstripe: LocalStripe,
-    sent: list[tuple[str, str, dict[str, Any]]],
+    sent: Sent,
 ) -> None:
     localstripe.flush()
     _give(app)
@@ -79,6 +73,8 @@ def test_nothing_personal_goes_to_stripe(
     everything = json.dumps(sent, default=str)
     for personal in (NAME, "Secretname", EMAIL, "example.org", MESSAGE, "Kazan"):
         assert personal not in everything
+    # Nor the donor's address or browser (the test client visits from the marked ones).
+    assert CLIENT_ADDRESS not in everything and USER_AGENT not in everything
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,7 +26,7 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, OutboxMessage
 from fundraiser.ops.redaction import redact
 from tests.support.harness import ROOT, LocalStripe
-from tests.support.pledges import today
+from tests.support.pledges import pledge_form
 from tests.support.servers import gunicorn
 
 EMAIL = "supporter.kestrel@example.org"
@@ -59,14 +58,7 @@ def test_logs_never_hold_a_supporters_details(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
         _, page = _open(browser, base + "/pledge")
-        form = {
-            "csrf_token": _CSRF.search(page)[1],  # type: ignore[index]
-            "tier": "700",
-            "payday": "other",
-            "payday_other": (today() + timedelta(days=3)).isoformat(),
-            "email": EMAIL,
-            "consent": "y",
-        }
+        form = pledge_form(page, EMAIL)
         status, _ = _open(browser, base + "/pledge", urllib.parse.urlencode(form).encode())
         assert status == 200  # followed the redirect to the confirmation page
 

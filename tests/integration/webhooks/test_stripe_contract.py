@@ -21,13 +21,14 @@ from typing import Any, ClassVar
 import pytest
 import stripe
 from flask import Flask
-from stripe._stripe_service import StripeService
 
 from fundraiser.models import Campaign
 from fundraiser.payments import stripe_gateway
+from tests.support import stripe_requests
 from tests.support.harness import LiveServer, LocalStripe, campaign_totals, free_port, wait_until
 from tests.support.http import donate
 from tests.support.stripe_contract import violations
+from tests.support.stripe_requests import Sent
 
 pytestmark = pytest.mark.stripe
 
@@ -50,17 +51,9 @@ def _flush(localstripe: LocalStripe) -> None:
 
 
 @pytest.fixture
-def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, dict[str, Any]]]:
+def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Every (method, path, params) the SDK is asked to send, recorded then sent for real."""
-    calls: list[tuple[str, str, dict[str, Any]]] = []
-    real = StripeService._request
-
-    def recording(self: Any, method: str, url: str, params: Any = None, *a: Any, **kw: Any) -> Any:
-        calls.append((method, url.split("?")[0], dict(params or {})))
-        return real(self, method, url, params, *a, **kw)
-
-    monkeypatch.setattr(StripeService, "_request", recording)
-    return calls
+    return stripe_requests.record(monkeypatch)
 
 
 def test_the_checker_refuses_the_old_payment_method_types_request() -> None:
@@ -72,7 +65,7 @@ def test_the_checker_refuses_the_old_payment_method_types_request() -> None:
 
 
 def test_the_checker_catches_the_old_call_when_it_is_really_made(
-    localstripe: LocalStripe, sent: list[tuple[str, str, dict[str, Any]]]
+    localstripe: LocalStripe, sent: Sent
 ) -> None:
     """The SDK still lets the old name through, and the loopback refuses it like endive."""
     client = stripe.StripeClient("sk_test_local", base_addresses={"api": localstripe.base})
@@ -84,7 +77,7 @@ def test_the_checker_catches_the_old_call_when_it_is_really_made(
 
 
 def test_every_request_the_gateway_sends_fits_the_pinned_api_version(
-    app: Flask, localstripe: LocalStripe, sent: list[tuple[str, str, dict[str, Any]]]
+    app: Flask, localstripe: LocalStripe, sent: Sent
 ) -> None:
     with app.test_request_context():
         ref = stripe_gateway.create_payment_intent(
@@ -240,7 +233,7 @@ def test_a_donation_goes_through_localstripe_via_the_translation_layer(
     live_server: LiveServer,
     campaign: Campaign,
     localstripe: LocalStripe,
-    sent: list[tuple[str, str, dict[str, Any]]],
+    sent: Sent,
 ) -> None:
     """The app sends endive's name; localstripe, which knows only the old one, takes it."""
     client = app.test_client()

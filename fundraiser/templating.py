@@ -48,6 +48,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money_trim": money_trim,
     "isodate": isodate,
     "decimal": decimal,
+    # `words(campaign, "title")|marked`: in a <span lang> when it is the other language.
+    "marked": organiser_text.marked,
+    "lang_attr": organiser_text.lang_attr,
     **page.TEMPLATE_FILTERS,
 }
 
@@ -70,6 +73,8 @@ GLOBALS: dict[str, Any] = {
     # The organiser's words in the page's language, else the other one, marked
     # (`words(campaign, "title")`): see fundraiser/i18n/organiser_text.py.
     "words": organiser_text.pick,
+    # What the organiser wrote in one language only (the dashboard marks it).
+    "words_missing": organiser_text.missing,
     **page.TEMPLATE_GLOBALS,
 }
 

@@ -121,10 +121,17 @@ class LinkForm(MoneyForm):
 class SettingsForm(MoneyForm):
     title = StringField("Title", filters=[clean_text], validators=[DataRequired(), Length(max=200)])
     story = TextAreaField("Story", validators=[Optional(), Length(max=20_000)])
+    title_ru = StringField(
+        "Title in Russian", filters=[clean_text], validators=[Optional(), Length(max=200)]
+    )
+    story_ru = TextAreaField("Story in Russian", validators=[Optional(), Length(max=20_000)])
     deadline = DateTimeLocalField(
         "Deadline (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     tiers = StringField("Drink tiers", validators=[Optional(), Length(max=500)])
+    tiers_ru = StringField(
+        "Drink tiers' labels in Russian", validators=[Optional(), Length(max=500)]
+    )
     risk_warning_ru = TextAreaField(
         "Warning before the card form (Russian page)",
         validators=[Optional(), Length(max=risk_warning.MAX_CHARS)],
@@ -141,6 +148,13 @@ class SettingsForm(MoneyForm):
     def validate_tiers(self, field: StringField) -> None:
         try:
             self.tier_list = campaigns.parse_tiers(field.data or "", self.currency)
+        except campaigns.CampaignError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def validate_tiers_ru(self, field: StringField) -> None:
+        # Runs after validate_tiers (fields validate in the order declared).
+        try:
+            campaigns.add_tier_labels_ru(self.tier_list, field.data or "", self.currency)
         except campaigns.CampaignError as exc:
             raise ValidationError(str(exc)) from exc
 

@@ -18,7 +18,9 @@
     const bar = section.querySelector("[role=progressbar]");
     if (!bar) return null;
     const pct = target > 0 ? Math.min(100, (100 * raised) / target) : 0;
-    section.querySelector("[data-field=bar]").style.width = pct.toFixed(2) + "%";
+    const fill = section.querySelector("[data-field=bar]");
+    fill.style.width = pct.toFixed(2) + "%";
+    fill.toggleAttribute("data-some", raised > 0); // a sliver even for 1p of £50,000
     // Pledges show as a lighter segment after the raised part, never as raised.
     const pledgedBar = section.querySelector("[data-field=bar-pledged]");
     if (pledgedBar) {

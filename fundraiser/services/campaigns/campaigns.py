@@ -102,6 +102,25 @@ def parse_tiers(text: str, currency: str) -> list[dict[str, Any]]:
     return tiers
 
 
+def add_tier_labels_ru(tiers: list[dict[str, Any]], text: str, currency: str) -> None:
+    """Put the Russian labels in `text` ("4=пинта, 7=коктейль") on `tiers`, matched by amount.
+
+    A tier left out keeps no Russian label (its page shows the English, marked);
+    an amount with no tier raises CampaignError.
+    """
+    by_amount = {tier["amount"]: tier for tier in tiers}
+    for tier in tiers:
+        tier.pop("label_ru", None)
+    for parsed in parse_tiers(text, currency):
+        tier = by_amount.get(parsed["amount"])
+        if tier is None:
+            raise CampaignError(
+                f"Russian label {parsed['label']!r}: no tier has that amount; "
+                "give the amounts of the tiers above."
+            )
+        tier["label_ru"] = parsed["label"]
+
+
 def _free_slug(base: str) -> str:
     """`base`, or `base-2`, `base-3`... whichever no campaign has yet."""
     return first_free(

@@ -54,9 +54,15 @@ class MoneyForm(FlaskForm):
 
 
 class RefundForm(MoneyForm):
-    note = StringField("Note (why)", filters=[clean_text], validators=[Optional(), Length(max=300)])
+    note = StringField(
+        "Reason (kept in the audit log)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=300)],
+    )
     # Unique per rendered form: a second submit of the same form refunds nothing.
     request_key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    # "yes" only from the confirmation page: the first submit asks, the second refunds.
+    confirmed = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,7 +71,9 @@ class RefundForm(MoneyForm):
 
 
 class OfflineForm(MoneyForm):
-    received_on = DateField("Date received", validators=[InputRequired()])
+    received_on = DateField(
+        "Date received", validators=[InputRequired(message="Give the date it was received.")]
+    )
     method = SelectField(
         "How",
         choices=[SelectChoice(value, label) for value, label in METHODS.items()],
@@ -77,6 +85,13 @@ class OfflineForm(MoneyForm):
         validators=[Optional(), Length(max=64)],
     )
     note = TextAreaField("Note", filters=[clean_text], validators=[Optional(), Length(max=500)])
+
+    def first_error(self) -> str:
+        """The first problem, naming its field ("Amount: This field is required.")."""
+        for name, errors in self.errors.items():
+            if errors:
+                return f"{getattr(self, name).label.text}: {errors[0]}"
+        return "Please check the form."
 
 
 class OfflineCorrectForm(OfflineForm):

@@ -1,4 +1,4 @@
-"""Campaign settings and the audit log (payday links and the outbox have their own pages)."""
+"""Campaign settings and the audit log (tracked links and the outbox have their own pages)."""
 
 from __future__ import annotations
 

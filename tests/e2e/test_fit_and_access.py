@@ -156,3 +156,27 @@ def test_pages_fit_and_axe_finds_no_violations(walk: Walk, width: int, what: str
     axe = what == "axe"
     found = walk(width, axe_violations if axe else _overflow, axe)
     assert found == [], f"{what} at {width}px:\n" + "\n".join(found)
+
+
+def test_on_a_laptop_the_form_comes_first_and_the_bar_shows_a_sliver(
+    browser: Browser, live_server: LiveServer, app: Flask, campaign: Campaign
+) -> None:
+    give(app, app.test_client(), campaign.id, 1)  # 1p of £50,000: 0.00002%
+    context = _context(browser, live_server, 1280)
+    page = context.new_page()
+    page.goto("/")
+    fold = page.viewport_size["height"]
+    donate = page.locator("section.donate").bounding_box()
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    story = page.locator("section.story").bounding_box()
+    assert donate and heading and story
+    # Top right, level with the title, its button-bearing top above the fold.
+    assert donate["x"] > 1280 / 2 and abs(donate["y"] - heading["y"]) < 40
+    assert page.locator("#donate-heading").bounding_box()["y"] < fold / 4
+    assert story["y"] < fold, "the story starts on the first screen"
+    # However little is raised, the bar shows it.
+    fill = page.locator("[data-field=bar]")
+    assert fill.evaluate("el => el.getBoundingClientRect().width") >= 6
+    # "... raised of ..." is said once on the page.
+    assert page.locator("main").inner_text().count("raised of") == 1
+    context.close()

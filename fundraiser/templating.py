@@ -53,6 +53,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "money_trim": money_trim,
     "isodate": isodate,
     "decimal": decimal,
+    # `words(campaign, "title")|marked`: in a <span lang> when it is the other language.
+    "marked": organiser_text.marked,
+    "lang_attr": organiser_text.lang_attr,
     **page.TEMPLATE_FILTERS,
 }
 
@@ -86,6 +89,8 @@ GLOBALS: dict[str, Any] = {
     "media_name": store.name_of,
     "cover_of": lambda campaign: cover.of(campaign.id),
     "recent_updates": updates.recent,
+    # What the organiser wrote in one language only (the dashboard marks it).
+    "words_missing": organiser_text.missing,
     **page.TEMPLATE_GLOBALS,
 }
 

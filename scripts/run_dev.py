@@ -174,6 +174,10 @@ def serve(
         flask("fundraiser", "demo-donations", env=env)
     print(f"* Open http://{HOST}:{PORT}/ (Ctrl-C to stop)")
     print(f"* Organisers: http://{HOST}:{PORT}/login (make an account first, see the README)")
+    if not env.get("MAIL_SERVER"):
+        print("* Emails are not sent (no MAIL_SERVER): each prints here once, between")
+        print("  '==== EMAIL #n (demo, not sent) ====' and '==== END OF EMAIL #n ====' lines;")
+        print("  the dashboard's Outbox marks it 'delivered to the log (demo)'.")
     server.wait()
 
 

@@ -1,7 +1,10 @@
-"""Take the README's screenshots of a running app: docs/campaign-375.png and -1280.png.
+"""Take the README's screenshots of a running app: the campaign page on a phone
+(375 px) and a laptop (1280 px), in English (docs/campaign-375.png, -1280.png)
+and Russian (docs/campaign-ru-375.png, -1280.png).
 
 Usage: python scripts/screenshots.py [BASE_URL]   (default http://127.0.0.1:5000)
-Uses Debian's chromium, like the browser tests.
+Uses Debian's chromium, like the browser tests. Each kind of screenshot is its
+own function; main() takes them all.
 
 The livestream overlays (docs/overlay-<bar|alerts|ticker>-<dark|light>.png) come from a
 sample drive this script serves itself (a throwaway SQLite database), so they never
@@ -41,6 +44,25 @@ from fundraiser.services.campaigns import campaigns  # noqa: E402
 from fundraiser.services.livestream import overlays  # noqa: E402
 from tests.support.browser import launch_chromium  # noqa: E402
 
+WIDTHS = (375, 1280)
+# The file name's part for each language: English keeps the README's old names.
+LANGUAGES = {"en": "", "ru": "-ru"}
+
+
+def campaign_pages(browser: Browser, base: str) -> list[Path]:
+    """The campaign page at each width in each language (whole page, as a donor scrolls it)."""
+    taken = []
+    for language, suffix in LANGUAGES.items():
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{base}/?lang={language}")
+            page.wait_for_load_state("networkidle")
+            path = ROOT / "docs" / f"campaign{suffix}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            page.close()
+            taken.append(path)
+    return taken
+
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if a != "--overlays"]
@@ -51,12 +73,8 @@ def main() -> None:
         if "--overlays" in sys.argv:
             browser.close()
             return
-        for width in (375, 1280):
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.goto(base + "/")
-            page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(ROOT / "docs" / f"campaign-{width}.png"), full_page=True)
-            page.close()
+        for path in campaign_pages(browser, base):
+            print(path.relative_to(ROOT))
         browser.close()
 
 

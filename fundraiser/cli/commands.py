@@ -73,8 +73,14 @@ def demo() -> None:
         target_minor=5_000_000,
         currency="gbp",
         deadline=datetime.now(UTC).replace(microsecond=0) + timedelta(days=30),
-        tiers=campaigns.DEMO_TIERS,
+        # Each tier's label in Russian too, so the Russian page shows the organiser's words.
+        tiers=[
+            {**tier, "label_ru": campaigns.DEMO_TIER_LABELS_RU[tier["amount"]]}
+            for tier in campaigns.DEMO_TIERS
+        ],
         story=campaigns.DEMO_STORY,
         slug=campaigns.DEMO_SLUG,
+        title_ru=campaigns.DEMO_TITLE_RU,
+        story_ru=campaigns.DEMO_STORY_RU,
     )
     click.echo(f"Created the demo campaign {campaign.slug!r}.")

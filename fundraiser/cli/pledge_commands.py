@@ -70,7 +70,7 @@ def outbox(limit: int) -> None:
 @click.option("--label", help="Source label recorded on donations (default: the code)")
 @click.option("--amount", help="Preset amount in major units, e.g. 7")
 def create_link(code: str, label: str | None, amount: str | None) -> None:
-    """Create a shareable payday link /give/CODE for the current campaign."""
+    """Create a shareable tracked link /give/CODE for the current campaign."""
     campaign = campaigns.current_campaign()
     if campaign is None:
         raise click.ClickException("There is no campaign yet: run `fundraiser demo` first.")

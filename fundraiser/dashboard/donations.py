@@ -115,6 +115,26 @@ def _render_donation(found: Donation, form: RefundForm, code: int = 200) -> Resp
     ), code
 
 
+def _confirm_refund(found: Donation, form: RefundForm) -> ResponseReturnValue:
+    """Ask before money moves: who, how much (in full or part), why. Moves no money."""
+    try:
+        organiser_refunds.check_amount(found, form.amount_minor)
+    except organiser_refunds.RefundError as exc:
+        flash(str(exc), "error")
+        return _render_donation(found, form, 400)
+    out = organiser_refunds.money_out(found)
+    form.confirmed.data = "yes"
+    return render_template(
+        "dashboard/refund_confirm.html",
+        campaign=found.campaign,
+        donation=found,
+        form=form,
+        amount=form.amount_minor,
+        in_full=form.amount_minor == out.refundable,
+        refundable=out.refundable,
+    )
+
+
 @bp.post("/donations/<public_id>/refund")
 @team_view
 def refund(public_id: str) -> ResponseReturnValue:
@@ -123,6 +143,8 @@ def refund(public_id: str) -> ResponseReturnValue:
     if not form.validate():
         flash(form.first_error(), "error")
         return _render_donation(found, form, 400)
+    if form.confirmed.data != "yes":
+        return _confirm_refund(found, form)
     try:
         made = organiser_refunds.refund_from_dashboard(
             found.id,

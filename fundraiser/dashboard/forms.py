@@ -55,9 +55,15 @@ class MoneyForm(FlaskForm):
 
 
 class RefundForm(MoneyForm):
-    note = StringField("Note (why)", filters=[clean_text], validators=[Optional(), Length(max=300)])
+    note = StringField(
+        "Reason (kept in the audit log)",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=300)],
+    )
     # Unique per rendered form: a second submit of the same form refunds nothing.
     request_key = HiddenField(validators=[DataRequired(), Length(max=64)])
+    # "yes" only from the confirmation page: the first submit asks, the second refunds.
+    confirmed = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,7 +72,9 @@ class RefundForm(MoneyForm):
 
 
 class OfflineForm(MoneyForm):
-    received_on = DateField("Date received", validators=[InputRequired()])
+    received_on = DateField(
+        "Date received", validators=[InputRequired(message="Give the date it was received.")]
+    )
     method = SelectField(
         "How",
         choices=[SelectChoice(value, label) for value, label in METHODS.items()],
@@ -78,6 +86,13 @@ class OfflineForm(MoneyForm):
         validators=[Optional(), Length(max=64)],
     )
     note = TextAreaField("Note", filters=[clean_text], validators=[Optional(), Length(max=500)])
+
+    def first_error(self) -> str:
+        """The first problem, naming its field ("Amount: This field is required.")."""
+        for name, errors in self.errors.items():
+            if errors:
+                return f"{getattr(self, name).label.text}: {errors[0]}"
+        return "Please check the form."
 
 
 class OfflineCorrectForm(OfflineForm):
@@ -122,10 +137,17 @@ class LinkForm(MoneyForm):
 class SettingsForm(MoneyForm):
     title = StringField("Title", filters=[clean_text], validators=[DataRequired(), Length(max=200)])
     story = TextAreaField("Story", validators=[Optional(), Length(max=20_000)])
+    title_ru = StringField(
+        "Title in Russian", filters=[clean_text], validators=[Optional(), Length(max=200)]
+    )
+    story_ru = TextAreaField("Story in Russian", validators=[Optional(), Length(max=20_000)])
     deadline = DateTimeLocalField(
         "Deadline (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
     )
     tiers = StringField("Drink tiers", validators=[Optional(), Length(max=500)])
+    tiers_ru = StringField(
+        "Drink tiers' labels in Russian", validators=[Optional(), Length(max=500)]
+    )
     risk_warning_ru = TextAreaField(
         "Warning before the card form (Russian page)",
         validators=[Optional(), Length(max=risk_warning.MAX_CHARS)],
@@ -142,6 +164,13 @@ class SettingsForm(MoneyForm):
     def validate_tiers(self, field: StringField) -> None:
         try:
             self.tier_list = campaigns.parse_tiers(field.data or "", self.currency)
+        except campaigns.CampaignError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def validate_tiers_ru(self, field: StringField) -> None:
+        # Runs after validate_tiers (fields validate in the order declared).
+        try:
+            campaigns.add_tier_labels_ru(self.tier_list, field.data or "", self.currency)
         except campaigns.CampaignError as exc:
             raise ValidationError(str(exc)) from exc
 

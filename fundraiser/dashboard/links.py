@@ -1,4 +1,4 @@
-"""Payday links: create, list with their figures, copy, and QR codes for print."""
+"""Tracked links (/give/<code>, each with its source label): create, list with their figures, copy, and QR codes for print."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def payday_links() -> ResponseReturnValue:
 def _qr(code: str, kind: str) -> ResponseReturnValue:
     link = links.by_code(campaign_or_404(), code)
     if link is None:
-        abort(404, description="There is no such payday link.")
+        abort(404, description="There is no such tracked link.")
     return Response(
         qr.qr_image(link_url(link.code), kind),
         mimetype=qr.KINDS[kind],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
@@ -40,6 +42,8 @@ def offline_list() -> ResponseReturnValue:
     campaign = campaign_or_404()
     form = OfflineForm(campaign.currency)
     if not form.is_submitted():
+        # Most money is entered the day it comes in: today (UTC) unless changed.
+        form.received_on.data = datetime.now(UTC).date()
         return _render_list(campaign, form)
     if not form.validate():
         flash(form.first_error(), "error")

@@ -1,4 +1,4 @@
-"""Campaign settings and the audit log (payday links and the outbox have their own pages)."""
+"""Campaign settings and the audit log (tracked links and the outbox have their own pages)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from .common import campaign_or_404, organiser, page_number
 from .forms import SettingsForm
 
 
-def _tiers_text(tiers: list[dict[str, Any]], currency: str) -> str:
-    return ", ".join(f"{format_decimal(int(t['amount']), currency)}={t['label']}" for t in tiers)
+def _tiers_text(tiers: list[dict[str, Any]], currency: str, key: str = "label") -> str:
+    return ", ".join(
+        f"{format_decimal(int(t['amount']), currency)}={t[key]}" for t in tiers if t.get(key)
+    )
 
 
 def _defaults() -> dict[str, str]:
@@ -35,9 +37,12 @@ def settings() -> ResponseReturnValue:
     if not form.is_submitted():
         form.title.data = campaign.title
         form.story.data = campaign.story
+        form.title_ru.data = campaign.title_ru
+        form.story_ru.data = campaign.story_ru
         form.amount.data = format_decimal(campaign.target_minor, campaign.currency)
         form.deadline.data = campaign.deadline.replace(tzinfo=None) if campaign.deadline else None
         form.tiers.data = _tiers_text(campaign.tiers, campaign.currency)
+        form.tiers_ru.data = _tiers_text(campaign.tiers, campaign.currency, "label_ru")
         form.risk_warning_ru.data = campaign.risk_warning_ru or ""
         form.risk_warning_en.data = campaign.risk_warning_en or ""
         return render_template(
@@ -50,6 +55,8 @@ def settings() -> ResponseReturnValue:
                 campaign_settings.Settings(
                     title=form.title.data or "",
                     story=(form.story.data or "").replace("\r\n", "\n"),
+                    title_ru=form.title_ru.data or "",
+                    story_ru=(form.story_ru.data or "").replace("\r\n", "\n"),
                     target_minor=form.amount_minor,
                     deadline=form.deadline_utc(),
                     tiers=form.tier_list,

@@ -13,18 +13,26 @@ from .forms import MoneyForm
 
 
 class TeamForm(MoneyForm):
-    """A team's name, own target (optional, in `amount`) and note."""
+    """A team's name, own target (optional, in `amount`) and note, the words in each language."""
 
     name = StringField(
         "Name",
         filters=[clean_text],
         validators=[DataRequired(message="The team needs a name."), Length(max=100)],
     )
+    name_ru = StringField(
+        "Name in Russian", filters=[clean_text], validators=[Optional(), Length(max=100)]
+    )
     amount = StringField(
         "Own target (optional)", filters=[clean_text], validators=[Optional(), Length(max=20)]
     )
     note = TextAreaField(
         "Note for the team's page",
+        filters=[clean_text],
+        validators=[Optional(), Length(max=300, message="The note can be at most 300 characters.")],
+    )
+    note_ru = TextAreaField(
+        "Note in Russian",
         filters=[clean_text],
         validators=[Optional(), Length(max=300, message="The note can be at most 300 characters.")],
     )

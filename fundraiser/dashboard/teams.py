@@ -54,6 +54,8 @@ def team_create() -> ResponseReturnValue:
             slug=form.slug.data or None,
             target_minor=form.target_minor,
             note=form.note.data or "",
+            name_ru=form.name_ru.data or "",
+            note_ru=form.note_ru.data or "",
             organiser=organiser(),
         )
     except TeamError as exc:
@@ -81,6 +83,8 @@ def team_settings(slug: str) -> ResponseReturnValue:
     if not form.is_submitted():
         form.name.data = team.name
         form.note.data = team.note
+        form.name_ru.data = team.name_ru
+        form.note_ru.data = team.note_ru
         if team.target_minor:
             form.amount.data = format_decimal(team.target_minor, campaign.currency)
         code = 200
@@ -94,6 +98,8 @@ def team_settings(slug: str) -> ResponseReturnValue:
                 name=form.name.data or "",
                 target_minor=form.target_minor,
                 note=form.note.data or "",
+                name_ru=form.name_ru.data or "",
+                note_ru=form.note_ru.data or "",
                 organiser=organiser(),
             )
         except TeamError as exc:

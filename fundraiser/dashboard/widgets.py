@@ -2,7 +2,9 @@
 
 For the campaign and each team: an `<iframe>` of the widget (/embed/progress,
 /embed/t/<slug>) and an `<img>` of the badge (/badge.svg, /t/<slug>/badge.svg),
-with absolute URLs (PUBLIC_BASE_URL: fundraiser/public_urls.py), and a live preview.
+with absolute URLs (PUBLIC_BASE_URL: fundraiser/public_urls.py), and a live preview
+at the documented minimum size. The iframe snippet carries the host script that
+sizes the frame to the widget (static/js/embed-host.js, postMessage, origin checked).
 The copy buttons are static/js/copy.js (no inline script).
 """
 
@@ -25,8 +27,12 @@ from . import bp
 from .access import current_scope, team_view
 from .common import campaign_or_404
 
-# The size the widget is drawn for (static/css/embed.css): bar, words and button.
-WIDTH, HEIGHT = 320, 220
+# The documented minimum size of the widget (static/css/embed.css): at it, in every
+# language, the heading, bar and Donate button show (tests/e2e/test_widget_fit.py);
+# larger is fine. The snippet's iframe starts at WIDTH x HEIGHT and, with the host
+# script (static/js/embed-host.js), grows to the height the widget asks for.
+MIN_WIDTH, MIN_HEIGHT = 300, 240
+WIDTH, HEIGHT = 320, MIN_HEIGHT
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,9 @@ class Widget:
     badge: str
     preview_url: str
     badge_url: str
+    # The preview is drawn at the documented minimum, to show it is enough.
+    preview_width: int = MIN_WIDTH
+    preview_height: int = MIN_HEIGHT
 
 
 def widget(campaign: Campaign, team: Team | None) -> Widget:
@@ -61,7 +70,8 @@ def widget(campaign: Campaign, team: Team | None) -> Widget:
     iframe = (
         f'<iframe src="{escape(public_url(embed[0], **embed[1]))}" '
         f'title="{escape(heading)}: live total" width="{WIDTH}" height="{HEIGHT}" '
-        'style="border:0" loading="lazy"></iframe>'
+        'style="border:0" loading="lazy"></iframe>\n'
+        f'<script src="{escape(public_url("static", filename="js/embed-host.js"))}" async></script>'
     )
     img = (
         f'<a href="{escape(public_url(page[0], **page[1]))}">'

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from . import DEFAULT_LANGUAGE, LANGUAGES, current_language
 
 
@@ -67,3 +69,16 @@ def missing(source: Any, fields: tuple[str, ...]) -> list[tuple[str, str]]:
         if any(written.values()):
             gaps.extend((field, code) for code, present in written.items() if not present)
     return gaps
+
+
+def marked(words: Words) -> Markup:
+    """`words` as HTML: in a `<span lang>` when they are a fallback, so readers and
+    screen readers know the language changes; plain escaped text otherwise."""
+    if words.fallback:
+        return Markup('<span lang="{}">{}</span>').format(words.language, words.text)
+    return escape(words.text)
+
+
+def lang_attr(words: Words) -> Markup:
+    """` lang="en"` for an element holding a fallback (its own language), else nothing."""
+    return Markup(' lang="{}"').format(words.language) if words.fallback else Markup("")

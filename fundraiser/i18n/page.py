@@ -17,6 +17,7 @@ from babel.numbers import format_decimal
 from flask import request
 from flask_babel import get_translations, gettext, lazy_gettext
 
+from ..public_urls import base_url
 from . import LANGUAGES, current_language, current_locale, html_lang
 from .dates import date_long, date_short, date_weekday, datetime_utc
 
@@ -38,6 +39,18 @@ def language_links() -> list[LanguageLink]:
         LanguageLink(code, name, f"{path}?{urlencode([*args, ('lang', code)])}", code == current)
         for code, name in LANGUAGES.items()
     ]
+
+
+def language_alternates() -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) for `<link rel="alternate">`: this page in each language,
+    and `x-default` without `?lang=` (the browser's language decides). Absolute and
+    from the public base URL (fundraiser/public_urls.py), never the request's Host.
+    """
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    here = base_url() + quote(request.path)
+    alternates = [(code, f"{here}?{urlencode([*args, ('lang', code)])}") for code in LANGUAGES]
+    alternates.append(("x-default", f"{here}?{urlencode(args)}" if args else here))
+    return alternates
 
 
 def plural_forms(singular: str, plural: str) -> dict[str, str]:
@@ -130,6 +143,7 @@ def number(value: int) -> str:
 TEMPLATE_GLOBALS: dict[str, Callable[..., Any]] = {
     "html_lang": html_lang,
     "language_links": language_links,
+    "language_alternates": language_alternates,
     "script_words": script_words,
     "current_language": current_language,
 }

@@ -140,6 +140,20 @@ def _deliver_claimed(
     return True
 
 
+DEMO_RULE = "=" * 24
+
+
+def demo_block(message_id: int, subject: str, body: str) -> str:
+    """An email as printed by the offline demo: a block marked where it starts and ends."""
+    return (
+        f"MAIL_SERVER is not set; this email stays in the outbox (#{message_id}), "
+        "delivered to this log instead:\n"
+        f"{DEMO_RULE} EMAIL #{message_id} (demo, not sent) {DEMO_RULE}\n"
+        f"Subject: {subject}\n\n{body.rstrip()}\n"
+        f"{DEMO_RULE} END OF EMAIL #{message_id} {DEMO_RULE}"
+    )
+
+
 def _log_unsent(
     now: datetime, limit: int, report: DeliveryReport, *conditions: sa.ColumnElement[bool]
 ) -> DeliveryReport:
@@ -168,13 +182,9 @@ def _log_unsent(
             # the message waits in the outbox (dashboard: Outbox) until MAIL_SERVER is set.
             current_app.logger.info("MAIL_SERVER is not set; email #%s stays in the outbox", row.id)
         else:
-            # Development: print it (links redacted by ops/redaction.py) so the shape is visible.
-            current_app.logger.info(
-                "MAIL_SERVER is not set; this email stays in the outbox (#%s):\nSubject: %s\n\n%s",
-                row.id,
-                row.subject,
-                row.body_text,
-            )
+            # Development (the offline demo): print it as its own marked block, links
+            # redacted by ops/redaction.py; the outbox page says it went to the log.
+            current_app.logger.info(demo_block(row.id, row.subject, row.body_text))
         report.logged += 1
     return report
 

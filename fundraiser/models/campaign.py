@@ -27,10 +27,14 @@ class Campaign(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     story: Mapped[str] = mapped_column(sa.Text, default="")
+    # The same in Russian ("" until written: the page shows the English, marked;
+    # fundraiser/i18n/organiser_text.py). Tiers carry `label_ru` likewise.
+    title_ru: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    story_ru: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     currency: Mapped[str] = mapped_column(sa.String(3), default="gbp")
     target_minor: Mapped[int] = mapped_column(sa.BigInteger)
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # [{"amount": 400, "label": "a pint"}, ...] in minor units
+    # [{"amount": 400, "label": "a pint", "label_ru": "пинта"}, ...] in minor units
     tiers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     min_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=100)
     max_amount_minor: Mapped[int] = mapped_column(sa.BigInteger, default=1_000_000)

@@ -1,4 +1,4 @@
-"""Pledges ("give on payday") and organisers' payday links."""
+"""Pledges ("give on payday") and organisers' tracked links (/give/<code>)."""
 
 from __future__ import annotations
 

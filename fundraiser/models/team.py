@@ -30,6 +30,9 @@ class Team(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(100))
     note: Mapped[str] = mapped_column(sa.String(300), default="")
+    # The name and note in Russian ("" until written; organiser_text.pick falls back).
+    name_ru: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    note_ru: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     target_minor: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     raised_minor: Mapped[int] = mapped_column(sa.BigInteger, default=0)

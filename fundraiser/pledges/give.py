@@ -1,4 +1,4 @@
-"""Organisers' payday links: /give/<code> opens the donate form preset for that link."""
+"""Organisers' tracked links: /give/<code> opens the donate form preset for that link."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from flask import Response, make_response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from ..i18n.organiser_text import pick
 from ..models import Campaign, Team
 from ..money import format_money
 from ..public_urls import public_url
@@ -36,11 +37,11 @@ def _conditional(etag: str, max_age: int, build: Callable[[], Response]) -> Resp
 
 def _embed(campaign: Campaign, team: Team | None) -> str:
     if team is None:
-        heading, progress = campaign.title, campaigns.progress(campaign)
+        heading, progress = pick(campaign, "title"), campaigns.progress(campaign)
         progress_url = url_for("api.progress")
         donate_url = public_url("public.campaign_page")
     else:
-        heading, progress = team.name, teams.progress(team)
+        heading, progress = pick(team, "name"), teams.progress(team)
         progress_url = url_for("teams.team_progress", slug=team.slug)
         donate_url = public_url("teams.team_page", slug=team.slug)
     return render_template(

@@ -1,7 +1,7 @@
 """an index for the card-testing cool-down's count of recent declines
 
 Revision ID: 0120
-Revises: 0100
+Revises: 0110
 Create Date: 2026-12-02 06:15:00
 
 `donation_intake.recent_declines` counts failed transitions in the last window for
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0120"
-down_revision = "0100"
+down_revision = "0110"
 branch_labels = None
 depends_on = None
 

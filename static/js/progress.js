@@ -26,7 +26,9 @@
     const bar = section.querySelector("[role=progressbar]");
     if (!bar) return null;
     const pct = target > 0 ? Math.min(100, (100 * raised) / target) : 0;
-    section.querySelector("[data-field=bar]").style.width = pct.toFixed(2) + "%";
+    const fill = section.querySelector("[data-field=bar]");
+    fill.style.width = pct.toFixed(2) + "%";
+    fill.toggleAttribute("data-some", raised > 0); // a sliver even for 1p of £50,000
     // Matchers' promises, then pledges, as segments after the raised part, never as raised.
     let end = pct;
     const matchedBar = section.querySelector("[data-field=bar-matched]");

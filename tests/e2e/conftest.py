@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,7 +15,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from fundraiser.payments import stripe_gateway
 from tests.support import visitor_traces
 from tests.support.browser import ConfirmResult, attach_stripe_shim, launch_chromium
-from tests.support.harness import LiveServer, LocalStripe
+from tests.support.harness import LiveServer, LocalStripe, free_port
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,3 +60,21 @@ def new_page(
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def host_dir(tmp_path: Path) -> Path:
+    """Where a test writes the host page that embeds the widget."""
+    return tmp_path
+
+
+@pytest.fixture
+def other_origin(host_dir: Path) -> Iterator[str]:
+    """A second web server, on `localhost` and its own port: another origin."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(host_dir))
+    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://localhost:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -73,6 +73,10 @@ def test_organiser_sees_new_donation_exports_and_refunds(
     row.get_by_role("link").first.click()
     page.get_by_label("Amount to refund (GBP), up to £7.00").fill("2.50")
     page.get_by_role("button", name="Refund through Stripe").click()
+    # Nothing moves before the organiser confirms who, how much and why.
+    expect(page.locator("[data-field=refund-amount]")).to_contain_text("Part: £2.50")
+    assert campaign_totals(app) == (700, 1)
+    page.get_by_role("button", name="Yes, refund £2.50").click()
     expect(page.get_by_role("status")).to_contain_text("Refunded £2.50")
     expect(page.locator("[data-field=refunded]")).to_have_text("£2.50")
     expect(donor.locator("[data-field=raised]").first).to_have_text("£4.50", timeout=8_000)

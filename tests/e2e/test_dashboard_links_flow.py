@@ -24,7 +24,7 @@ def test_make_copy_and_print_a_payday_link(
     page.get_by_label("Email").fill(organiser)
     page.get_by_label("Password").fill(ORGANISER_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Payday links")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tracked links")).to_be_visible()
 
     page.get_by_label("Code (the end of the link)").fill("glasgow-vigil")
     page.get_by_label("Preset amount (GBP, optional)").fill("7")

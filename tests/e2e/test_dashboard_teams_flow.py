@@ -39,7 +39,7 @@ def test_create_a_team_copy_its_widget_and_embed_it_from_disk(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     log_in(page, organiser)
     page.get_by_role("link", name="Teams", exact=True).click()
-    page.get_by_label("Name").fill("Leeds Pride")
+    page.get_by_label("Name", exact=True).fill("Leeds Pride")
     page.get_by_label("Address: /t/…").fill("leeds")
     page.get_by_label("Own target (GBP, optional)").fill("500")
     page.get_by_label("Note for the team's page").fill("Millennium Square, Saturday 6pm")

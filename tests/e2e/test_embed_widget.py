@@ -6,10 +6,6 @@ The host page is served by a second HTTP server on another host name and port
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from fundraiser.models import Campaign, Team
 from tests.support.factories import give, make_team
-from tests.support.harness import LiveServer, free_port
+from tests.support.harness import LiveServer
 
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Hull Pride</title><link rel="icon" href="data:,"></head>
@@ -27,23 +23,6 @@ HOST_PAGE = """<!doctype html>
 <iframe src="{src}" title="Live total" width="320" height="240" style="border:0"></iframe>
 </body></html>
 """
-
-
-@pytest.fixture
-def host_dir(tmp_path: Path) -> Path:
-    return tmp_path
-
-
-@pytest.fixture
-def other_origin(host_dir: Path) -> Iterator[str]:
-    """A second web server, on `localhost` and its own port: another origin."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(host_dir))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://localhost:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

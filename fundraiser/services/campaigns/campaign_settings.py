@@ -25,6 +25,9 @@ class Settings:
     # None or blank: the default wording (risk_warning.DEFAULTS) is shown.
     risk_warning_ru: str | None = None
     risk_warning_en: str | None = None
+    # The Russian title and story ("" : the page shows the English, marked).
+    title_ru: str = ""
+    story_ru: str = ""
 
 
 def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[str]:
@@ -44,6 +47,8 @@ def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[s
     new = {
         "title": settings.title.strip(),
         "story": settings.story.strip(),
+        "title_ru": settings.title_ru.strip(),
+        "story_ru": settings.story_ru.strip(),
         "target_minor": settings.target_minor,
         "deadline": settings.deadline,
         "tiers": settings.tiers,
@@ -58,6 +63,7 @@ def update(campaign_id: int, settings: Settings, organiser: Organiser) -> list[s
         old = getattr(campaign, name)
         if name in (
             "story",
+            "story_ru",
             "risk_warning_ru",
             "risk_warning_en",
         ):  # long text: say that it changed, not all of it twice

@@ -29,6 +29,18 @@ The Russian LGBT Network is getting people out: safe houses, travel, papers, \
 and a new start somewhere safe. Every evacuation costs money, and it is needed now.
 
 Most of us get paid this week. Give the price of a drink. The clock is ticking."""
+# The demo's words in Russian (fundraiser/i18n/organiser_text.py), set by `fundraiser demo`.
+DEMO_TITLE_RU = "Вывезти ЛГБТ+ людей из Чечни"
+DEMO_STORY_RU = """\
+Из Чечни сообщают, что геев задерживают, держат в секретных тюрьмах и убивают, \
+а власти хотят «уничтожить» ЛГБТ+ сообщество в течение месяца.
+
+Российская ЛГБТ-сеть вывозит людей: безопасное жильё, дорога, документы \
+и новая жизнь там, где безопасно. Каждая эвакуация стоит денег, и они нужны сейчас.
+
+Большинство из нас получает зарплату на этой неделе. Пожертвуйте цену одного напитка. \
+Время идёт."""
+DEMO_TIER_LABELS_RU = {400: "пинта", 700: "коктейль", 2000: "на всех"}
 DEMO_TIERS = [
     {"amount": 400, "label": "a pint"},
     {"amount": 700, "label": "a cocktail"},
@@ -107,6 +119,25 @@ def parse_tiers(text: str, currency: str) -> list[dict[str, Any]]:
     return tiers
 
 
+def add_tier_labels_ru(tiers: list[dict[str, Any]], text: str, currency: str) -> None:
+    """Put the Russian labels in `text` ("4=пинта, 7=коктейль") on `tiers`, matched by amount.
+
+    A tier left out keeps no Russian label (its page shows the English, marked);
+    an amount with no tier raises CampaignError.
+    """
+    by_amount = {tier["amount"]: tier for tier in tiers}
+    for tier in tiers:
+        tier.pop("label_ru", None)
+    for parsed in parse_tiers(text, currency):
+        tier = by_amount.get(parsed["amount"])
+        if tier is None:
+            raise CampaignError(
+                f"Russian label {parsed['label']!r}: no tier has that amount; "
+                "give the amounts of the tiers above."
+            )
+        tier["label_ru"] = parsed["label"]
+
+
 def _free_slug(base: str) -> str:
     """`base`, or `base-2`, `base-3`... whichever no campaign has yet."""
     return first_free(
@@ -125,8 +156,13 @@ def create_campaign(
     slug: str | None = None,
     min_amount_minor: int = 100,
     max_amount_minor: int = 1_000_000,
+    title_ru: str = "",
+    story_ru: str = "",
 ) -> Campaign:
-    """Create and commit a campaign; raises CampaignError on bad settings."""
+    """Create and commit a campaign; raises CampaignError on bad settings.
+
+    `title_ru` and `story_ru` are the Russian words (empty: pages show the English).
+    """
     currency = currency.lower()
     if not re.fullmatch(r"[a-z]{3}", currency):
         raise CampaignError("Currency must be a three-letter code such as gbp.")
@@ -151,6 +187,8 @@ def create_campaign(
         slug=slug,
         title=title.strip(),
         story=story,
+        title_ru=title_ru.strip(),
+        story_ru=story_ru,
         currency=currency,
         target_minor=target_minor,
         deadline=deadline,

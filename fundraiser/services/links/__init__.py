@@ -1,1 +1,1 @@
-"""Payday links: `/give/<code>` with a preset amount and source label, and their QR codes."""
+"""Tracked links: `/give/<code>` with a preset amount and source label, and their QR codes."""

@@ -1,4 +1,4 @@
-"""Organisers' payday links: `/give/<code>` with a preset amount and a source label.
+"""Tracked links (once called payday links): `/give/<code>` with a preset amount and a source label.
 
 A link's figures are the donations whose `source` is its label, so a label
 belongs to one link only (two links sharing one could not be told apart).
@@ -68,7 +68,7 @@ def create_link(
     amount = format_money(amount_minor, campaign.currency) if amount_minor else "any amount"
     audit.record(
         "link_create",
-        f"Created the payday link /give/{code} ({amount})",
+        f"Created the tracked link /give/{code} ({amount})",
         organiser=organiser,
         code=code,
         label=label,

@@ -1,4 +1,4 @@
-"""QR codes for printing payday links (segno: pure Python, no image library needed)."""
+"""QR codes for printing tracked links (segno: pure Python, no image library needed)."""
 
 from __future__ import annotations
 

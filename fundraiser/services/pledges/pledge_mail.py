@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ...i18n import current_locale, writing_in
+from ...i18n.organiser_text import pick
 from ...mail import external_url, queue
 from ...models import Campaign, Pledge
 from ...money import format_money_in
@@ -45,7 +46,9 @@ def queue_confirmation(pledge: Pledge, campaign: Campaign) -> str:
             kind=CONFIRMATION,
             to=pledge.email,
             subject=gettext(
-                "Your %(amount)s pledge to %(campaign)s", amount=amount, campaign=campaign.title
+                "Your %(amount)s pledge to %(campaign)s",
+                amount=amount,
+                campaign=pick(campaign, "title").text,
             ),
             template="pledge_confirmation",
             context={"pledge": pledge, "campaign": campaign, "amount": amount, **_links(pledge)},
@@ -66,7 +69,7 @@ def queue_reminder(pledge: Pledge, campaign: Campaign, number: int) -> bool:
 def _queue_reminder(pledge: Pledge, campaign: Campaign, number: int) -> bool:
     amount = format_money_in(pledge.amount_minor, pledge.currency, current_locale())
     unsubscribe = unsubscribe_url(pledge)
-    words = {"amount": amount, "campaign": campaign.title}
+    words = {"amount": amount, "campaign": pick(campaign, "title").text}
     subject = (
         gettext("It's payday: your %(amount)s for %(campaign)s", **words)
         if number == 1

@@ -141,6 +141,25 @@ def refund_from_dashboard(
     return refund
 
 
+def _range(currency: str, left: int) -> str:
+    return (
+        f"You can refund between {format_money(1, currency)} and "
+        f"{format_money(left, currency)} of this donation."
+    )
+
+
+def check_amount(donation: Donation, amount_minor: int) -> None:
+    """Raise RefundError when `amount_minor` is not refundable now; moves no money.
+
+    For the confirmation step: the refund itself checks again, under the lock.
+    """
+    left = money_out(donation).refundable
+    if left <= 0:
+        raise RefundError("Nothing is left to refund on this donation.")
+    if amount_minor <= 0 or amount_minor > left:
+        raise RefundError(_range(donation.currency, left))
+
+
 def _record_request(
     donation_id: int, amount_minor: int, note: str, request_key: str, organiser: Organiser
 ) -> Refund:
@@ -163,10 +182,7 @@ def _record_request(
         raise RefundError("Nothing is left to refund on this donation.")
     if amount_minor <= 0 or amount_minor > left:
         db.session.rollback()
-        raise RefundError(
-            f"You can refund between {format_money(1, donation.currency)} and "
-            f"{format_money(left, donation.currency)} of this donation."
-        )
+        raise RefundError(_range(donation.currency, left))
     refund = Refund(
         donation_id=donation_id,
         request_key=request_key,

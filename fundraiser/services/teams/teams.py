@@ -43,6 +43,8 @@ class Standing:
     raised: int
     donations: int
     target: int | None
+    # The name in Russian ("" when not written): pages show it through `words()`.
+    name_ru: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +84,16 @@ def _clean(
     return name, note
 
 
+def _clean_ru(name_ru: str, note_ru: str) -> tuple[str, str]:
+    """The Russian name and note as stored ("" when not written); raises TeamError if too long."""
+    name_ru, note_ru = " ".join(name_ru.split()), note_ru.strip()
+    if len(name_ru) > 100:
+        raise TeamError("The team name can be at most 100 characters.")
+    if len(note_ru) > 300:
+        raise TeamError("The note can be at most 300 characters.")
+    return name_ru, note_ru
+
+
 def create_team(
     campaign: Campaign,
     *,
@@ -90,6 +102,8 @@ def create_team(
     target_minor: int | None = None,
     note: str = "",
     organiser: Organiser | None = None,
+    name_ru: str = "",
+    note_ru: str = "",
 ) -> Team:
     """Create a team of `campaign`, audit it, commit; raises TeamError on bad settings.
 
@@ -99,6 +113,7 @@ def create_team(
     """
     require_whole_campaign(organiser, "create teams")
     name, note = _clean(campaign.id, name, note, target_minor)
+    name_ru, note_ru = _clean_ru(name_ru, note_ru)
     if slug:
         slug = slug.strip().lower()
         if not SLUG.fullmatch(slug):
@@ -115,6 +130,8 @@ def create_team(
         slug=slug,
         name=name,
         note=note,
+        name_ru=name_ru,
+        note_ru=note_ru,
         target_minor=target_minor,
     )
     db.session.add(team)
@@ -141,6 +158,8 @@ def update_team(
     target_minor: int | None,
     note: str,
     organiser: Organiser | None,
+    name_ru: str = "",
+    note_ru: str = "",
 ) -> list[str]:
     """Change a team's name, target and note; audit and commit; return what changed.
 
@@ -150,7 +169,14 @@ def update_team(
     team = db.session.get_one(Team, team_id)
     require_team(organiser, team, "change the settings")
     name, note = _clean(team.campaign_id, name, note, target_minor, team_id=team.id)
-    new = {"name": name, "target_minor": target_minor, "note": note}
+    name_ru, note_ru = _clean_ru(name_ru, note_ru)
+    new = {
+        "name": name,
+        "target_minor": target_minor,
+        "note": note,
+        "name_ru": name_ru,
+        "note_ru": note_ru,
+    }
     changed = [field for field, value in new.items() if getattr(team, field) != value]
     if not changed:
         return []
@@ -221,6 +247,7 @@ def leaderboard(campaign: Campaign) -> list[Standing]:
         Standing(
             rank=i,
             name=t.name,
+            name_ru=t.name_ru,
             slug=t.slug,
             currency=campaign.currency,
             raised=t.raised_minor,

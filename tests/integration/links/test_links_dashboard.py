@@ -1,4 +1,4 @@
-"""Payday links in the dashboard: create, their figures after real donations, copy, QR."""
+"""Tracked links (/give/<code>) in the dashboard: create, their figures after real donations, copy, QR."""
 
 from __future__ import annotations
 
@@ -71,8 +71,8 @@ def test_create_a_link_and_see_it_ready_to_copy(
 
     entries = audit_entries(app, "link_create")
     assert [(e.actor, e.summary) for e in entries] == [
-        ("robin@example.org", "Created the payday link /give/glasgow-vigil (£7.00)"),
-        ("robin@example.org", "Created the payday link /give/livestream (any amount)"),
+        ("robin@example.org", "Created the tracked link /give/glasgow-vigil (£7.00)"),
+        ("robin@example.org", "Created the tracked link /give/livestream (any amount)"),
     ]
     assert entries[0].detail == {"code": "glasgow-vigil", "label": "glasgow-vigil", "amount": 700}
 

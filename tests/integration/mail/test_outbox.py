@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
 from fundraiser import mail
 from fundraiser.extensions import db
@@ -195,3 +196,22 @@ def test_without_mail_server_mail_stays_queued_and_is_logged_once(
 def test_backoff_grows_and_is_capped() -> None:
     assert [sender.backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
     assert sender.backoff(30).total_seconds() == sender.BACKOFF_MAX_SECONDS
+
+
+def test_the_demo_prints_each_email_as_a_marked_block_and_the_outbox_says_so(
+    app: Flask, logged_in: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert not app.config.get("MAIL_SERVER") and app.config["ENV_NAME"] != "production"
+    message_id = add_message(app, "k-demo")
+    before = logged_in.get("/dashboard/outbox").get_data(as_text=True)
+    assert 'data-field="logged"' not in before and 'data-field="demo-mail"' in before
+    with caplog.at_level("INFO"):
+        assert deliver(app).logged == 1
+    (block,) = [r.getMessage() for r in caplog.records if "EMAIL #" in r.getMessage()]
+    lines = block.splitlines()
+    assert f"EMAIL #{message_id} (demo, not sent)" in lines[1]
+    assert lines[-1].strip("= ") == f"END OF EMAIL #{message_id}"
+    assert "Plain k-demo" in block
+    page = logged_in.get("/dashboard/outbox").get_data(as_text=True)
+    assert 'data-field="logged">delivered to the log (demo)</span>' in page
+    assert row(app, message_id).status == "queued"

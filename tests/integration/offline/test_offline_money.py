@@ -109,3 +109,18 @@ def test_bad_entries_are_refused_with_a_message(
         assert message in response.get_data(as_text=True), fields
     assert campaign_totals(app) == (0, 0)
     assert logged_in.get("/dashboard/offline/999").status_code == 404
+
+
+def test_the_form_names_the_missing_field_and_starts_at_today(
+    app: Flask, logged_in: FlaskClient, campaign: Campaign
+) -> None:
+    page = logged_in.get("/dashboard/offline").get_data(as_text=True)
+    assert f'name="received_on" required type="date" value="{TODAY.isoformat()}"' in page
+    for fields, message in [
+        ({"amount": ""}, "Amount: This field is required."),
+        ({"received_on": ""}, "Date received: Give the date it was received."),
+    ]:
+        response = add(logged_in, **fields)
+        assert response.status_code == 400, fields
+        assert message in response.get_data(as_text=True), fields
+    assert campaign_totals(app) == (0, 0)

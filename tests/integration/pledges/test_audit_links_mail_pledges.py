@@ -61,7 +61,7 @@ def test_link_send_now_and_pledges_export_are_audited_without_secrets(
     assert newest_three == [
         ("export", "robin@example.org", "Exported pledges as CSV"),
         ("send_mail", "robin@example.org", "Send now: 1 sent."),
-        ("link_create", "robin@example.org", "Created the payday link /give/vigil (£4.00)"),
+        ("link_create", "robin@example.org", "Created the tracked link /give/vigil (£4.00)"),
     ]
     for row in rows[:3]:
         when = datetime.fromisoformat(row["when"].replace("Z", "+00:00")).astimezone(UTC)

@@ -34,7 +34,7 @@ def refund_form(client: FlaskClient, donation: Donation) -> dict[str, str]:
 def refund(client: FlaskClient, donation: Donation, fields: dict[str, str], amount: str):
     return client.post(
         f"/dashboard/donations/{donation.public_id}/refund",
-        data={**fields, "amount": amount, "note": "asked by email"},
+        data={**fields, "amount": amount, "note": "asked by email", "confirmed": "yes"},
     )
 
 
@@ -153,3 +153,40 @@ def test_fee_cover_can_be_refunded_but_raised_drops_by_the_gift_at_most(
     body, headers = se.signed(se.event("charge.refunded", obj), WEBHOOK_SECRET)
     assert logged_in.post("/stripe/webhook", data=body, headers=headers).status_code == 200
     assert campaign_totals(app) == (0, 1)
+
+
+def test_a_refund_asks_first_naming_donor_amount_and_reason(
+    app: Flask, logged_in: FlaskClient, campaign: Campaign, localstripe: LocalStripe
+) -> None:
+    donation = paid_donation(app)
+    fields = refund_form(logged_in, donation)
+    ask = logged_in.post(
+        f"/dashboard/donations/{donation.public_id}/refund",
+        data={**fields, "amount": "20.00", "note": "asked by email"},
+    )
+    assert ask.status_code == 200
+    page = ask.get_data(as_text=True)
+    assert "Refund £20.00 in full?" in page
+    assert 'data-field="donor">Sam (sam@example.org)</dd>' in page
+    assert "<strong>In full: £20.00</strong>" in page
+    assert 'data-field="reason">asked by email</dd>' in page
+    # Asking moved nothing, at Stripe or in the total.
+    assert localstripe.client().v1.refunds.list().data == []
+    assert campaign_totals(app) == (2000, 1)
+    part = logged_in.post(
+        f"/dashboard/donations/{donation.public_id}/refund",
+        data={**fields, "amount": "5.00"},
+    ).get_data(as_text=True)
+    assert "<strong>Part: £5.00</strong> of the £20.00 left to refund" in part
+    assert "— (none given)" in part
+    too_much = logged_in.post(
+        f"/dashboard/donations/{donation.public_id}/refund", data={**fields, "amount": "20.01"}
+    )
+    assert too_much.status_code == 400
+    assert "between £0.01 and £20.00" in too_much.get_data(as_text=True)
+    # The confirmation page's own form refunds exactly what it showed.
+    confirm = hidden_fields(page)
+    assert confirm["confirmed"] == "yes" and confirm["amount"] == "20.00"
+    done = logged_in.post(f"/dashboard/donations/{donation.public_id}/refund", data=confirm)
+    assert done.status_code == 302
+    assert campaign_totals(app) == (0, 1), "refunded in full; the gift still counts as made"

@@ -28,6 +28,9 @@ def test_demo_is_safe_to_run_twice(app: Flask) -> None:
     assert (demo.target_minor, demo.currency) == (5_000_000, "gbp")
     assert [t["amount"] for t in demo.tiers] == [400, 700, 2000]
     assert demo.deadline is not None
+    # The demo speaks Russian too: the organiser's words in both languages.
+    assert demo.title_ru.startswith("Вывезти") and "Российская ЛГБТ-сеть" in demo.story_ru
+    assert [t["label_ru"] for t in demo.tiers] == ["пинта", "коктейль", "на всех"]
 
 
 def test_create_campaign_with_every_setting(app: Flask) -> None:

@@ -272,7 +272,8 @@ def test_a_team_organiser_refunds_only_their_teams_donations(
     own_page = f"/dashboard/donations/{ours.public_id}"
     fields = hidden_fields(ali.get(own_page).get_data(as_text=True))
     other = ali.post(
-        f"/dashboard/donations/{theirs.public_id}/refund", data={**fields, "amount": "7.00"}
+        f"/dashboard/donations/{theirs.public_id}/refund",
+        data={**fields, "amount": "7.00", "confirmed": "yes"},
     )
     assert other.status_code == 404
     # Through the service directly: refused too, before Stripe is asked.
@@ -286,7 +287,8 @@ def test_a_team_organiser_refunds_only_their_teams_donations(
     assert localstripe.client().v1.refunds.list().data == []
     # Their own team's: refunded, and campaign and team both drop by exactly that.
     done = ali.post(
-        f"/dashboard/donations/{ours.public_id}/refund", data={**fields, "amount": "5.00"}
+        f"/dashboard/donations/{ours.public_id}/refund",
+        data={**fields, "amount": "5.00", "confirmed": "yes"},
     )
     assert done.status_code == 302, done.get_data(as_text=True)
     assert campaign_totals(app) == (2700 - 500, 2)

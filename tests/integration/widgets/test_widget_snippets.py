@@ -42,11 +42,13 @@ def test_snippets_for_the_campaign_and_each_team_use_the_host_asked(
     boxes = snippets(response.get_data(as_text=True))
     assert boxes == {
         "campaign-iframe": '<iframe src="http://localhost/embed/progress" title="Test drive: '
-        'live total" width="320" height="220" style="border:0" loading="lazy"></iframe>',
+        'live total" width="320" height="240" style="border:0" loading="lazy"></iframe>\n'
+        '<script src="http://localhost/static/js/embed-host.js" async></script>',
         "campaign-badge": '<a href="http://localhost/"><img src="http://localhost/badge.svg" '
         'alt="Test drive: money raised so far"></a>',
         "team-glasgow-iframe": '<iframe src="http://localhost/embed/t/glasgow" title="Glasgow '
-        'Pride: live total" width="320" height="220" style="border:0" loading="lazy"></iframe>',
+        'Pride: live total" width="320" height="240" style="border:0" loading="lazy"></iframe>\n'
+        '<script src="http://localhost/static/js/embed-host.js" async></script>',
         "team-glasgow-badge": '<a href="http://localhost/t/glasgow"><img '
         'src="http://localhost/t/glasgow/badge.svg" alt="Glasgow Pride: money raised so far"></a>',
     }
@@ -57,7 +59,7 @@ def test_snippets_use_public_base_url_and_what_they_name_is_served(
 ) -> None:
     boxes = snippets(logged_in.get("/dashboard/widgets").get_data(as_text=True))
     urls = [u for text in boxes.values() for u in re.findall(r'(?:src|href)="([^"]+)"', text)]
-    assert len(urls) == 6
+    assert len(urls) == 8  # each widget's frame and host script, each badge's link and image
     for url in urls:
         assert url.startswith(public_base + "/"), url
         path = url.removeprefix(public_base)
@@ -76,7 +78,8 @@ def test_a_team_name_cannot_break_out_of_its_snippet(logged_in: FlaskClient, quo
     iframe = snippets(page)["team-bristol-iframe"]
     # Pasted into a page, the title is one attribute holding the name as text.
     assert 'title="Bristol &lt;Pride&gt; &#34;Q&#34; &amp; co: live total"' in iframe
-    assert iframe.count('"') == 2 * 6  # src, title, width, height, style, loading
+    # src, title, width, height, style, loading; then the host script's src, async.
+    assert iframe.count('"') == 2 * 7
 
 
 def test_copy_buttons_preview_and_no_inline_script(
@@ -88,6 +91,8 @@ def test_copy_buttons_preview_and_no_inline_script(
     assert copies == ["team-glasgow-iframe", "team-glasgow-badge"]
     assert set(copies) == set(snippets(page))
     assert '<iframe src="/embed/t/glasgow" title="Preview of Glasgow Pride' in page
+    # The preview is the documented minimum size, so it shows that size is enough.
+    assert re.search(r'Preview of Glasgow Pride[^>]*width="300" height="240"', page)
     assert '<img src="/t/glasgow/badge.svg" alt="Preview of Glasgow Pride' in page
     # Every script is a file of this site; the policy forbids inline ones and
     # allows framing this site's own widget for the preview.

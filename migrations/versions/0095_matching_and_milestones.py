@@ -1,7 +1,7 @@
 """matched giving and milestones
 
 Revision ID: 0095
-Revises: 0071
+Revises: 0090
 Create Date: 2026-12-02 05:30:00
 
 A match (matcher, cap, window) with its derived figures, the match a donation

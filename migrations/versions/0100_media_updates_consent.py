@@ -1,7 +1,7 @@
 """uploaded files, the cover, updates, transfer receipts and consent to updates
 
 Revision ID: 0100
-Revises: 0071
+Revises: 0095
 Create Date: 2026-12-02 05:20:00
 
 `stored_file` keeps each uploaded file as served (re-encoded, no metadata),

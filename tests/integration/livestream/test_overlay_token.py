@@ -106,3 +106,25 @@ def test_team_organisers_cannot_see_or_rotate(
     assert team_client.get(STREAM).status_code == 403
     with app.app_context():
         assert db.session.get_one(Campaign, campaign.id).overlay_token is None
+
+
+def test_the_bar_overlay_shows_the_title_in_the_url_language(
+    app: Flask, client: FlaskClient, logged_in: FlaskClient, campaign: Campaign
+) -> None:
+    with app.app_context():
+        row = db.session.get_one(Campaign, campaign.id)
+        row.title, row.title_ru = "Out of Chechnya", "Из Чечни"
+        db.session.commit()
+    assert post_form(logged_in, STREAM, STREAM + "/rotate").status_code == 303
+    url = bar_url(logged_in)
+    russian = client.get(url + "?lang=ru").get_data(as_text=True)
+    assert '<p class="overlay-title">Из Чечни</p>' in russian
+    assert "Out of Chechnya" not in russian
+    assert '<p class="overlay-title">Out of Chechnya</p>' in client.get(url + "?lang=en").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        db.session.get_one(Campaign, campaign.id).title_ru = ""
+        db.session.commit()
+    fallback = client.get(url + "?lang=ru").get_data(as_text=True)
+    assert '<p class="overlay-title" lang="en">Out of Chechnya</p>' in fallback

@@ -14,6 +14,7 @@ from fundraiser.extensions import db
 from fundraiser.models import Campaign, Pledge, Team
 from fundraiser.services import tokens
 from fundraiser.services.donations import privacy
+from tests.support.factories import add_donation
 from tests.support.harness import ROOT
 from tests.support.pledges import make_pledge, today
 
@@ -25,6 +26,7 @@ PUBLIC_FORMS = {
     "pledges/cancel.html",
     "pledges/unsubscribe.html",
     "forget.html",
+    "updates_unsubscribe.html",
 }
 _PRIVACY_LINK = re.compile(r'<a href="/privacy">')
 
@@ -49,6 +51,9 @@ def pages(app: Flask, client: FlaskClient, campaign: Campaign, glasgow: Team) ->
         cancel = tokens.sign(tokens.CANCEL, pledge.public_id)
         unsubscribe = tokens.sign(tokens.UNSUBSCRIBE, pledge.public_id)
         erase = privacy.erasure_token(pledge)
+    donor = add_donation(app, campaign.id, email="updates@example.org")
+    with app.app_context():
+        stop_updates = tokens.sign(tokens.UPDATES_UNSUBSCRIBE, donor.public_id)
     return [
         "/",
         "/pledge",
@@ -57,6 +62,7 @@ def pages(app: Flask, client: FlaskClient, campaign: Campaign, glasgow: Team) ->
         f"/pledge/cancel/{cancel}",
         f"/unsubscribe/{unsubscribe}",
         f"/forget/{erase}",
+        f"/updates/stop/{stop_updates}",
     ]
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite and, at the same time, on PostgreSQL when one is
-# reachable (TEST_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test;
+# Runs the whole suite on SQLite and, at the same time, every test but the browser
+# tests on PostgreSQL when one is reachable (TEST_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test;
 # the PostgreSQL pass runs in a fresh database of its own, dropped afterwards).
 # The two passes share nothing (their own databases, emulator, servers and ports),
 # and each spends much of its time waiting on a browser or a server, so side by side
@@ -13,8 +13,11 @@ BIN=.venv/bin
 $BIN/ruff check .
 $BIN/ruff format --check .
 
+# The browser tests (-m browser) run once, in the SQLite pass: they drive the same
+# views as the integration tests, which run on both databases; the whole suite
+# twice would not fit CI's time. `-m ...` given to make test replaces this choice.
 postgres_pass() {
-  $BIN/python scripts/with_pg_database.py -- $BIN/python -m pytest "$@"
+  $BIN/python scripts/with_pg_database.py -- $BIN/python -m pytest -m "not browser" "$@"
 }
 
 if [ "${TEST_SERIAL:-}" = 1 ]; then

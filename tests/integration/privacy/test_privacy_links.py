@@ -24,9 +24,8 @@ PUBLIC_FORMS = {
     "_donate_form.html",
     "pledges/_pledge_form.html",
     "pledges/cancel.html",
-    "pledges/unsubscribe.html",
+    "_unsubscribe_page.html",  # pledges/unsubscribe.html and updates_unsubscribe.html
     "forget.html",
-    "updates_unsubscribe.html",
 }
 _PRIVACY_LINK = re.compile(r'<a href="/privacy">')
 

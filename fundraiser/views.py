@@ -96,10 +96,10 @@ def start_donation_response(
         return card_testing.refusal()
     except PaymentProviderError as exc:
         return jsonify(error=exc.message), 502
-    session[OPEN_DONATION] = started.donation.public_id
-    thanks = public_url("public.thanks", public_id=started.donation.public_id)
+    session[OPEN_DONATION] = started.public_id
+    thanks = public_url("public.thanks", public_id=started.public_id)
     return jsonify(
         client_secret=started.client_secret,
-        donation=started.donation.public_id,
+        donation=started.public_id,
         return_url=thanks,
     )

@@ -109,6 +109,10 @@ def init_app(app: Flask) -> None:
         for handler in logging.getLogger().handlers:
             handler.setFormatter(JsonFormatter())
     redaction.install(logging.getLogger(), access_log, app.logger)
+    # stripe-python logs two INFO lines per API call (request, response code): two
+    # JSON lines per donation in a burst, saying what this app's own request line
+    # and its provider warnings already say. Its warnings and errors still show.
+    logging.getLogger("stripe").setLevel(logging.WARNING)
     # First in, last out: the id exists before any other hook runs (a rate limit's
     # refusal is logged with it), and the log line sees the final response.
     app.before_request_funcs.setdefault(None, []).insert(0, _start)

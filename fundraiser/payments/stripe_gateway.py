@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 import stripe
 from flask import current_app
 from flask_babel import gettext
@@ -25,6 +26,28 @@ STRIPE_API_VERSION = "2026-10-28.endive"
 # Card only. Since endive `payment_method_types` is refused with a 400;
 # `allowed_payment_method_types` (dahlia, 2026-07-29) is its replacement.
 CARD_ONLY = ["card"]
+
+
+class _HttpClient(stripe.RequestsClient):
+    """stripe's requests client with sessions that don't re-read the environment.
+
+    A requests session with `trust_env` scans every environment variable for proxy
+    settings on each call (about half a millisecond of CPU per Stripe call, in a
+    burst of donors); here the proxy is resolved once, when the client is built,
+    from the same HTTPS_PROXY / NO_PROXY variables. The certificate bundle is the
+    one stripe names on every call either way. One session per thread, as stripe's.
+    """
+
+    def __init__(self, api_base: str, **kwargs: Any) -> None:
+        proxies = requests.utils.get_environ_proxies(api_base or stripe.DEFAULT_API_BASE)
+        super().__init__(proxy=proxies or None, **kwargs)
+
+    def _request_internal(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if getattr(self._thread_local, "session", None) is None:
+            session = requests.Session()
+            session.trust_env = False
+            self._thread_local.session = session
+        return super()._request_internal(*args, **kwargs)
 
 
 class PaymentProviderError(Exception):
@@ -60,8 +83,9 @@ def client() -> stripe.StripeClient:
     cached = ext.get("stripe_client")
     if cached is None:
         cfg = current_app.config
-        http_client = stripe.RequestsClient(
-            timeout=(float(cfg["STRIPE_CONNECT_TIMEOUT"]), float(cfg["STRIPE_READ_TIMEOUT"]))
+        http_client = _HttpClient(
+            cfg.get("STRIPE_API_BASE") or "",
+            timeout=(float(cfg["STRIPE_CONNECT_TIMEOUT"]), float(cfg["STRIPE_READ_TIMEOUT"])),
         )
         kwargs: dict[str, Any] = {
             "max_network_retries": int(cfg["STRIPE_MAX_NETWORK_RETRIES"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from typing import Any
 
@@ -12,6 +13,25 @@ from ..models.types import utcnow
 
 # More than the moves one row makes in its life (donations and pledges make a few).
 _MAX_ROUNDS = 5
+
+
+@functools.cache
+def _update(table: sa.Table, columns: tuple[str, ...]) -> sa.Update:
+    """The compare-and-set UPDATE for `table` setting `columns`, built once.
+
+    Built and cache-keyed once per column set, not per call: on the webhook's
+    path it runs while SQLite's one write lock is held. Bound as `row_id`,
+    `from_status`, `to_status`, `now` and `set_<column>`.
+    """
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"), table.c.status == sa.bindparam("from_status"))
+        .values(
+            status=sa.bindparam("to_status", type_=table.c.status.type),
+            updated_at=sa.bindparam("now", type_=table.c.updated_at.type),
+            **{c: sa.bindparam(f"set_{c}", type_=table.c[c].type) for c in columns},
+        )
+    )
 
 
 def move(
@@ -42,11 +62,15 @@ def move(
         # less work, which matters while SQLite's one write lock is held. Loaded
         # objects are not told, as before (the callers say what they wrote).
         db.session.flush()
-        table = model.__table__
         result = db.session.connection().execute(
-            sa.update(table)
-            .where(table.c.id == row_id, table.c.status == previous)
-            .values(status=to_status, updated_at=utcnow(), **values)
+            _update(model.__table__, tuple(sorted(values))),
+            {
+                "row_id": row_id,
+                "from_status": previous,
+                "to_status": to_status,
+                "now": utcnow(),
+                **{f"set_{c}": v for c, v in values.items()},
+            },
         )
         if result.rowcount == 1:
             return str(previous)

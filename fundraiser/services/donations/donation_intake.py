@@ -106,8 +106,11 @@ def reusable(
     donation.locale = request.locale
     donation.updates_consent_at = donations.consent_time(request, donation.updates_consent_at)
     donation.client_address_hash = request.address_hash
+    public_id = donation.public_id  # before the commit expires it
     db.session.commit()
-    return donations.StartedDonation(donation=donation, client_secret=intent["client_secret"])
+    return donations.StartedDonation(
+        donation=donation, public_id=public_id, client_secret=intent["client_secret"]
+    )
 
 
 def start_or_reuse(

@@ -71,7 +71,8 @@ class DonationRequest:
 
 @dataclass(frozen=True, slots=True)
 class StartedDonation:
-    donation: Donation
+    donation: Donation  # expired by the commit: reading it loads it again
+    public_id: str
     client_secret: str
 
 
@@ -172,7 +173,12 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
             idempotency_key=f"donation-{public_id}",
         )
     except stripe_gateway.PaymentProviderError as exc:
-        transition(donation_id, FAILED, reason=f"intent not created: {exc.code or 'error'}")
+        transition(
+            donation_id,
+            FAILED,
+            reason=f"intent not created: {exc.code or 'error'}",
+            expected=CREATED,
+        )
         db.session.commit()
         raise
     transition(
@@ -180,10 +186,12 @@ def start_donation(campaign: Campaign, request: DonationRequest) -> StartedDonat
         PENDING,
         reason="payment intent created",
         values={"stripe_payment_intent_id": intent.id},
+        expected=CREATED,  # this request made it; the compare-and-set checks
     )
     db.session.commit()
-    db.session.refresh(donation)
-    return StartedDonation(donation=donation, client_secret=intent.client_secret)
+    return StartedDonation(
+        donation=donation, public_id=public_id, client_secret=intent.client_secret
+    )
 
 
 def close_abandoned(older_than: timedelta = ABANDONED_AFTER) -> int:

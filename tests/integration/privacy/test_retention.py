@@ -62,10 +62,15 @@ def rows(app: Flask, model: type[db.Model]) -> dict[int, dict[str, Any]]:
 
 
 def whole_database(app: Flask) -> str:
+    """Every row as text, but the webhook ledger's: localstripe posts its events to
+    the session's live server when it gets round to it, so an earlier test's payment
+    can add a ledger row ("no matching donation") in the middle of this one. The
+    ledger holds event ids, types and outcomes only; retention never touches it."""
     with app.app_context(), db.engine.connect() as conn:
         return "\n".join(
             repr(tuple(row))
             for table in db.metadata.sorted_tables
+            if table.name != "stripe_event"
             for row in conn.execute(table.select())
         )
 

@@ -39,7 +39,7 @@ class _HttpClient(stripe.RequestsClient):
     """
 
     def __init__(self, api_base: str, **kwargs: Any) -> None:
-        proxies = requests.utils.get_environ_proxies(api_base or stripe.DEFAULT_API_BASE)
+        proxies = requests.utils.get_environ_proxies(api_base)
         super().__init__(proxy=proxies or None, **kwargs)
 
     def _request_internal(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
@@ -83,8 +83,9 @@ def client() -> stripe.StripeClient:
     cached = ext.get("stripe_client")
     if cached is None:
         cfg = current_app.config
+        api_base = cfg.get("STRIPE_API_BASE")
         http_client = _HttpClient(
-            cfg.get("STRIPE_API_BASE") or "",
+            api_base or stripe.DEFAULT_API_BASE,
             timeout=(float(cfg["STRIPE_CONNECT_TIMEOUT"]), float(cfg["STRIPE_READ_TIMEOUT"])),
         )
         kwargs: dict[str, Any] = {
@@ -92,8 +93,8 @@ def client() -> stripe.StripeClient:
             "http_client": http_client,
             "stripe_version": STRIPE_API_VERSION,
         }
-        if cfg.get("STRIPE_API_BASE"):
-            kwargs["base_addresses"] = {"api": cfg["STRIPE_API_BASE"]}
+        if api_base:
+            kwargs["base_addresses"] = {"api": api_base}
         cached = stripe.StripeClient(cfg["STRIPE_SECRET_KEY"] or "sk_unset", **kwargs)
         ext["stripe_client"] = cached
     return cached

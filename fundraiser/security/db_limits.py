@@ -43,8 +43,8 @@ def _engine() -> Engine:
     return db.engine  # needs an app context, which every limited request has
 
 
-# Built once: a hit runs these on every limited request (POST /donate runs two
-# hits), inside a write transaction that SQLite lets only one writer hold.
+# Built once: every limit on a limited request is one hit running these (POST
+# /donate's defaults make four: two windows each for address and session), inside a write transaction that SQLite lets only one writer hold.
 _LIVE = (
     sa.select(sa.func.count())
     .select_from(_hits)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import Email, Length, Optional, ValidationError
 
 from .i18n import current_locale
+from .i18n.forms import Form
 from .models import Campaign
 from .money import AmountError, format_money_in, parse_amount
 from .text import clean_text
@@ -25,7 +25,7 @@ def _plain_values(field: Field) -> bool:
     return all(value is None or isinstance(value, allowed) for value in field.raw_data or ())
 
 
-class DonateForm(FlaskForm):
+class DonateForm(Form):
     amount = StringField("Amount", filters=[clean_text])
     display_name = StringField(
         "Your name", filters=[clean_text], validators=[Optional(), Length(max=80)]

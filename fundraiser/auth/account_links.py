@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..i18n.forms import Form
 from ..services.organisers import organiser_accounts
 from ..services.organisers.organisers import MIN_PASSWORD_LENGTH, OrganiserError
 from ..services.tokens import TokenError
@@ -24,7 +24,7 @@ from . import bp
 _LINK_TOKEN = "<string(maxlength=400):token>"
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(
         "New password",
         validators=[
@@ -42,7 +42,7 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = StringField("Email", validators=[DataRequired(), Length(max=254)])
 
 

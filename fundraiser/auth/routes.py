@@ -7,11 +7,11 @@ import time
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import login_manager
+from ..i18n.forms import Form
 from ..models import Organiser
 from ..security import client_keys
 from ..security.redirects import safe_target
@@ -50,7 +50,7 @@ def load_organiser(user_id: str) -> Organiser | None:
     return organiser
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 

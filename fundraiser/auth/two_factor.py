@@ -14,11 +14,11 @@ from typing import Any
 
 from flask import flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
+from ..i18n.forms import Form
 from ..models import Organiser
 from ..services.organisers import two_factor
 from ..services.organisers.two_factor import Outcome
@@ -29,7 +29,7 @@ PENDING = "two_factor_pending"
 PENDING_SECONDS = 300
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField("Code", validators=[DataRequired(), Length(max=64)])
 
 

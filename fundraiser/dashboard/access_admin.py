@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
+from ..i18n.forms import Form
 from ..models import Organiser
 from ..services.organisers import organiser_accounts
 from ..services.organisers.organisers import OrganiserError
@@ -23,7 +23,7 @@ from .common import campaign_or_404, organiser
 from .organisers import render_page
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = StringField("Email", validators=[DataRequired(), Length(max=254)])
     team = SelectField("Sees", choices=[("", "the whole campaign")], validate_choice=True)
 

@@ -6,7 +6,6 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..i18n.forms import Form
 from ..money import AmountError, parse_amount
 from ..services.campaigns import campaigns, risk_warning
 from ..services.offline.offline import METHODS
@@ -32,7 +32,7 @@ def _parse_money(field: Any, currency: str) -> int:
         raise ValidationError(str(exc)) from exc
 
 
-class MoneyForm(FlaskForm):
+class MoneyForm(Form):
     """A form with an `amount` in the campaign's currency, parsed to `amount_minor`."""
 
     amount = StringField("Amount", validators=[DataRequired()])
@@ -108,7 +108,7 @@ class OfflineCorrectForm(OfflineForm):
             raise ValidationError("The form was incomplete; reload the page.")
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField(
         "Reason",
         filters=[clean_text],
@@ -179,7 +179,7 @@ class SettingsForm(MoneyForm):
         return value.replace(tzinfo=UTC) if value else None
 
 
-class WhoAndWhereForm(FlaskForm):
+class WhoAndWhereForm(Form):
     """Who runs the drive and who receives the money; every field optional."""
 
     organiser_name = StringField(

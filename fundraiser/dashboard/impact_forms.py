@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..i18n.forms import Form
 from ..text import clean_text
 from .forms import MoneyForm, _parse_money
 
@@ -66,7 +66,7 @@ class MilestoneForm(MoneyForm):
             raise ValidationError("Give the milestone a label, in English or Russian.")
 
 
-class CostForm(FlaskForm):
+class CostForm(Form):
     """What one evacuation costs; empty clears it."""
 
     cost = StringField("Cost per person", validators=[Optional(), Length(max=20)])

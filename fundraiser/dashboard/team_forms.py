@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..i18n.forms import Form
 from ..text import clean_text
 from .forms import MoneyForm
 
@@ -51,7 +51,7 @@ class NewTeamForm(TeamForm):
     )
 
 
-class OrganiserTeamForm(FlaskForm):
+class OrganiserTeamForm(Form):
     """Which part of the dashboard an organiser sees: "" for all, or a team's slug."""
 
     team = SelectField("Sees", choices=[], validate_choice=True)

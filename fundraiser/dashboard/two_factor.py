@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ..i18n.forms import Form
 from ..services.organisers import two_factor
 from ..services.organisers.two_factor import TwoFactorError
 from . import bp
@@ -26,7 +26,7 @@ _ENROL_ENDPOINTS = frozenset(
 )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField("Code from the app", validators=[DataRequired(), Length(max=64)])
 
 

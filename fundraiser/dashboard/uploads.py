@@ -5,13 +5,13 @@ Validation only; the picture itself is checked by services/media/images.py.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..errors import UserError
+from ..i18n.forms import Form
 from ..services.media.images import UnsupportedMedia
 from ..services.organisers.scope import ScopeError
 from ..text import clean_text
@@ -37,7 +37,7 @@ def upload_status(exc: UserError) -> int:
     return 403 if isinstance(exc, ScopeError) else status_for(exc)
 
 
-class FormErrors(FlaskForm):
+class FormErrors(Form):
     def first_error(self) -> str:
         for errors in self.errors.values():
             if errors:

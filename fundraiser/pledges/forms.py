@@ -6,12 +6,12 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext, lazy_gettext
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..donate_form import BAD_EMAIL, DonateForm
 from ..i18n import current_language
+from ..i18n.forms import Form
 from ..models import Campaign
 from ..models.types import utcnow
 from ..money import format_decimal
@@ -21,7 +21,7 @@ from ..text import clean_text
 OTHER = "other"
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(Form):
     # `tier` is a tier's amount in minor units, or "custom"; the amount that is
     # validated (with the donate form's own rules) is built from it.
     tier = StringField(filters=[clean_text])

@@ -26,6 +26,7 @@ from ..extensions import limiter
 from . import client_keys
 
 _STARTS_PAYMENTS = "_fundraiser_starts_payments"
+_LIMITED = "_fundraiser_rate_limited"  # set on every view given a limit here
 REFUSAL_STATUS = 429
 REFUSAL_MESSAGE = lazy_gettext(
     "We can't start a card payment from here just now. Nothing was charged. Please try again later."
@@ -57,16 +58,35 @@ def limit_donations(view: F) -> F:
     )
     limited = per_address(per_session(view))
     setattr(limited, _STARTS_PAYMENTS, True)
+    setattr(limited, _LIMITED, True)
     return limited  # type: ignore[return-value]
 
 
 def limit_pledges(view: F) -> F:
     """Per-address limits on a view that sends mail to a typed address (a pledge)."""
-    return limiter.limit(  # type: ignore[return-value]
+    limited = limiter.limit(
         lambda: str(current_app.config["PLEDGE_LIMITS_PER_ADDRESS"]),
         key_func=client_keys.address_key,
         scope="pledge-address",
     )(view)
+    setattr(limited, _LIMITED, True)
+    return limited  # type: ignore[return-value]
+
+
+@limiter.request_filter
+def unlimited() -> bool:
+    """True (Flask-Limiter skips the request) for a view with no limit of ours.
+
+    Only the views above have limits, and there are no default or
+    application-wide ones; without this the limiter still works out, on every
+    request (each webhook among them), that nothing applies. Should defaults
+    ever be configured, every request is checked again.
+    """
+    cfg = current_app.config
+    if cfg.get("RATELIMIT_DEFAULT") or cfg.get("RATELIMIT_APPLICATION"):
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, _LIMITED, False)
 
 
 def init_app(app: Flask) -> None:

@@ -231,15 +231,19 @@ def look_up_by_intent(intent: dict[str, Any]) -> None:
         db.session.info.setdefault(_LOOKED_UP, {})[intent.get("id")] = donation
 
 
+# Built once: every payment intent event looks its donation up with it.
+_BY_INTENT = sa.select(Donation).where(
+    Donation.stripe_payment_intent_id == sa.bindparam("intent_id", type_=sa.String)
+)
+
+
 def find_by_intent(intent: dict[str, Any]) -> Donation | None:
     """The donation an intent belongs to: by intent id, else by its metadata
     (no query when `look_up_by_intent` already loaded it in this session)."""
     known = db.session.info.get(_LOOKED_UP, {}).pop(intent.get("id"), None)
     if known is not None and known in db.session:
         return known  # attributes a rollback expired are read again when used
-    donation = db.session.scalar(
-        sa.select(Donation).where(Donation.stripe_payment_intent_id == intent.get("id"))
-    )
+    donation = db.session.scalar(_BY_INTENT, {"intent_id": intent.get("id")})
     if donation is not None:
         return donation
     raw_id = (intent.get("metadata") or {}).get("donation_id")

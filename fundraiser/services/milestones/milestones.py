@@ -167,6 +167,18 @@ def set_cost_per_person(campaign: Campaign, cost_minor: int | None, organiser: O
     db.session.commit()
 
 
+_MILESTONES, _CAMPAIGNS = Milestone.__table__, Campaign.__table__
+# Milestones the campaign's new total has reached that no alert has celebrated yet.
+_DUE = sa.select(_MILESTONES.c.id).where(
+    _MILESTONES.c.campaign_id == sa.bindparam("campaign_id"),
+    _MILESTONES.c.celebrated_at.is_(None),
+    _MILESTONES.c.amount_minor
+    <= sa.select(_CAMPAIGNS.c.raised_minor)
+    .where(_CAMPAIGNS.c.id == sa.bindparam("campaign_id"))
+    .scalar_subquery(),
+)
+
+
 def on_donation_succeeded(donation: Donation, **_: Any) -> None:
     """Celebrate, with this gift's overlay alert, each milestone reached and not yet celebrated.
 
@@ -174,20 +186,10 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
     and after the alert feed's receiver. The common case (nothing newly
     reached) is one indexed query.
     """
-    raised = (
-        sa.select(Campaign.raised_minor)
-        .where(Campaign.id == donation.campaign_id)
-        .scalar_subquery()
-    )
-    due = list(
-        db.session.scalars(
-            sa.select(Milestone.id).where(
-                Milestone.campaign_id == donation.campaign_id,
-                Milestone.celebrated_at.is_(None),
-                Milestone.amount_minor <= raised,
-            )
-        )
-    )
+    # A prebuilt statement on the connection (not the ORM's query machinery):
+    # on the webhook's path this runs while holding SQLite's one write lock.
+    connection = db.session.connection()
+    due = list(connection.execute(_DUE, {"campaign_id": donation.campaign_id}).scalars())
     if not due:
         return
     # Only a Stripe webhook delivery writes an alert (services/livestream/alerts.py).

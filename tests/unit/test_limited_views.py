@@ -34,3 +34,20 @@ def test_views_without_limits_skip_the_limiter(path: str) -> None:
 
 def test_default_limits_would_bring_every_view_back() -> None:
     assert not _skipped("/stripe/webhook", RATELIMIT_DEFAULT="100/minute")
+
+
+def test_every_view_flask_limiter_limits_carries_the_mark() -> None:
+    """A limit given with plain `limiter.limit` would be skipped by the filter: none is."""
+    from flask_limiter.util import get_qualified_name
+
+    from fundraiser.extensions import limiter
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    marked = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if get_qualified_name(view) in limiter._marked_for_limiting
+    ]
+    assert marked
+    for endpoint in marked:
+        assert getattr(app.view_functions[endpoint], card_testing._LIMITED, False), endpoint

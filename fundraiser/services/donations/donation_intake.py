@@ -64,7 +64,7 @@ def recent_declines(client: ClientKeys) -> tuple[int, int]:
             "since": utcnow() - timedelta(seconds=window),
         },
     ).one()
-    return int(by_session or 0), int(by_address or 0)
+    return int(by_session), int(by_address)  # coalesced: 0 when none
 
 
 def cooling_down(client: ClientKeys) -> bool:

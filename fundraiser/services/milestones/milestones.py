@@ -188,8 +188,9 @@ def on_donation_succeeded(donation: Donation, **_: Any) -> None:
     """
     # A prebuilt statement on the connection (not the ORM's query machinery):
     # on the webhook's path this runs while holding SQLite's one write lock.
-    connection = db.session.connection()
-    due = list(connection.execute(_DUE, {"campaign_id": donation.campaign_id}).scalars())
+    due = list(
+        db.session.connection().execute(_DUE, {"campaign_id": donation.campaign_id}).scalars()
+    )
     if not due:
         return
     # Only a Stripe webhook delivery writes an alert (services/livestream/alerts.py).

@@ -8,10 +8,18 @@ Two holes this closes:
   server's input stream raise (gunicorn: ParseException, NoMoreData) only when
   the app reads it.
   `GuardedInput` turns that into werkzeug's BadRequest, answered as a 400.
+
+And one it prevents: a body the app answers without reading (a form refused for
+its CSRF token, an upload refused for its size) is read to its end before the
+answer goes out. gunicorn drains at most 64 KiB of an unread body and then
+closes the connection with the rest unread, which resets it under nginx while
+nginx is still sending: the organiser whose upload was refused got nginx's 502
+instead of the app's words (tests/integration/serving/test_unread_bodies.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -38,16 +46,29 @@ class GuardedInput:
 
     def __init__(self, raw: Any) -> None:
         self._raw = raw
+        self.consumed = 0
 
     def _guard(self, method: str, *args: Any) -> Any:
         try:
-            return getattr(self._raw, method)(*args)
+            data = getattr(self._raw, method)(*args)
         except BadRequest:
             raise
         # Any failure while reading the body is about the body: gunicorn's chunk
         # errors (InvalidChunkSize...) subclass plain Exception, NoMoreData OSError.
         except Exception as exc:
             raise BadRequest(UNREADABLE) from exc
+        self.consumed += sum(map(len, data)) if method == "readlines" else len(data)
+        return data
+
+    def drain(self, declared: int, bound: int) -> None:
+        """Read and drop what is left of a body of `declared` bytes, if at most `bound`."""
+        left = declared - self.consumed
+        if not 0 < left <= bound:
+            return
+        # A client that hangs up mid-body leaves nothing to answer: stop quietly.
+        with contextlib.suppress(Exception):
+            while left > 0 and (chunk := self._raw.read(min(left, 65536))):
+                left -= len(chunk)
 
     def read(self, *args: Any) -> bytes:
         return self._guard("read", *args)  # type: ignore[no-any-return]
@@ -63,14 +84,29 @@ class GuardedInput:
             yield line
 
 
+def _declared_length(environ: dict[str, Any]) -> int:
+    try:
+        return max(int(environ.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
 def init_app(app: Flask) -> None:
-    """Use the safe JSON provider and guard the input stream of every request."""
+    """Use the safe JSON provider; guard, and finish reading, every request's body."""
     app.json = SafeJSONProvider(app)
     inner = app.wsgi_app
+    # The largest body nginx lets through (deploy/nginx/fundraiser.conf: the upload
+    # limit and 1 MiB for the form around it); past it, closing is the answer.
+    largest = max(app.config.get("MAX_CONTENT_LENGTH") or 0, app.config["UPLOAD_MAX_BYTES"])
+    bound = largest + 1024 * 1024
 
     def guarded(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if "wsgi.input" in environ:
-            environ["wsgi.input"] = GuardedInput(environ["wsgi.input"])
-        return inner(environ, start_response)
+        if "wsgi.input" not in environ:
+            return inner(environ, start_response)
+        body = GuardedInput(environ["wsgi.input"])
+        environ["wsgi.input"] = body
+        response = inner(environ, start_response)
+        body.drain(_declared_length(environ), bound)
+        return response
 
     app.wsgi_app = guarded  # type: ignore[method-assign]

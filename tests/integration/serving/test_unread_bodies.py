@@ -1,0 +1,58 @@
+"""A body the app refuses unread is still read to its end (fundraiser/security/bodies.py).
+
+Real gunicorn, as shipped. gunicorn itself drains at most 64 KiB of a body the
+app left unread and then closes the connection, so behind nginx, still sending
+the rest, the refusal became a 502. One keep-alive connection proves it here
+without nginx's timing: after a refused 2 MB upload the same connection must
+still carry the next request.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from tests.support.serving import gunicorn
+from tests.support.stall import StallingServer
+
+
+def _answer(conn: socket.socket) -> bytes:
+    """One whole HTTP/1.1 answer with a Content-Length, read off `conn`."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        assert chunk, f"connection closed mid-answer: {data[:200]!r}"
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        assert chunk, f"connection closed mid-body: {head[:200]!r}"
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def test_a_refused_upload_leaves_the_connection_usable(tmp_path: Path) -> None:
+    with StallingServer() as stripe, gunicorn(tmp_path, stripe.base) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        conn = socket.create_connection((host, int(port)), timeout=30)
+        body = b'{"pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'
+        try:
+            conn.sendall(
+                b"POST /dashboard/settings/cover HTTP/1.1\r\nHost: give.example.org\r\n"
+                b"Content-Type: application/json\r\n"
+                b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+            )
+            refused = _answer(conn)
+            # Refused for its missing CSRF token; a JSON body is no form, so nothing read it.
+            assert refused.startswith(b"HTTP/1.1 400"), refused[:200]
+            assert b"reload the page" in refused
+            conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: give.example.org\r\n\r\n")
+            health = _answer(conn)
+            assert health.startswith(b"HTTP/1.1 200"), health[:200]
+        finally:
+            conn.close()

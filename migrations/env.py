@@ -8,10 +8,12 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the app's own loggers working when migrations run inside it.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# alembic.ini's logging only where nothing has set logging up. Inside the app
+# (`flask db upgrade`, the tests) create_app already has: fileConfig would replace
+# the root logger's handlers and level, silencing whatever the process had
+# attached there (the tests' log watch, tests/conftest.py's log_sink, included).
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

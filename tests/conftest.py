@@ -150,6 +150,8 @@ def _no_visitor_traces(request: pytest.FixtureRequest) -> Iterator[None]:
     needles = watch.take()
     with app.app_context():
         found = visitor_traces.in_database(db.engine, db.metadata, needles)
+    # Only a watch still listening can say nothing was logged.
+    assert sink in logging.getLogger().handlers, "the log watch was detached from the root logger"
     found += visitor_traces.in_lines(sink.take(), needles, "log")
     if found:
         pytest.fail("A visitor's address or User-Agent was kept:\n" + "\n".join(found[:20]))

@@ -112,6 +112,7 @@ class WritePathResult:
     viewers_cpu: Cpu  # during the idle round of paced viewers just before it
     cores: int
     stall_viewers: Load
+    stall_idle: Load  # the idle round run just before the stall, as long
     stalled: list[StalledDonor]
     slow_direct_viewers: Load
     slow_nginx_viewers: Load | None = None
@@ -379,9 +380,13 @@ def _measure(
     for _ in range(IDLE_ROUNDS - 2):
         idle_round()
 
+    stall_seconds = max(seconds, 12)
+    # Its own idle round, run just before and as long: the machine's speed drifts
+    # over a run, and the stall's ratio should compare like with like.
+    print("  viewers alone, just before Stripe hangs")
+    stall_idle = _viewers(base, stall_seconds)()
     print(f"  Stripe hanging, {STALLED_DONORS} donors, viewers polling")
     proxy.stall()
-    stall_seconds = max(seconds, 12)
     results = _in_parallel(
         _viewers(base, stall_seconds),
         *[lambda: _donate_once(base) for _ in range(STALLED_DONORS)],
@@ -415,6 +420,7 @@ def _measure(
         viewers_cpu=viewers_cpu,
         cores=os.cpu_count() or 1,
         stall_viewers=stall_viewers,
+        stall_idle=stall_idle,
         stalled=stalled,
         slow_direct_viewers=slow_direct,
         alert_delays=alert_delays,

@@ -9,12 +9,16 @@ Two holes this closes:
   the app reads it.
   `GuardedInput` turns that into werkzeug's BadRequest, answered as a 400.
 
-And one it prevents: a body the app answers without reading (a form refused for
-its CSRF token, an upload refused for its size) is read to its end before the
-answer goes out. gunicorn drains at most 64 KiB of an unread body and then
-closes the connection with the rest unread, which resets it under nginx while
-nginx is still sending: the organiser whose upload was refused got nginx's 502
-instead of the app's words (tests/integration/serving/test_unread_bodies.py).
+And one it prevents: behind the proxy (TRUSTED_PROXIES set, as docs/deploy.md
+runs it), a body the app answers without reading (a form refused for its CSRF
+token, an upload refused for its size) is read to its end before the answer
+goes out. gunicorn drains at most 64 KiB of an unread body and then closes the
+connection with the rest unread, which resets it under nginx while nginx is
+still sending: the organiser whose upload was refused got nginx's 502 instead
+of the app's words (tests/integration/serving/test_unread_bodies.py). There the
+body is already whole at nginx and comes at loopback speed. Straight at
+gunicorn it is left to gunicorn's drain, bounded in bytes and time: reading it
+here could hold a thread for as long as a slow client likes.
 """
 
 from __future__ import annotations
@@ -98,7 +102,8 @@ def init_app(app: Flask) -> None:
     # The largest body nginx lets through (deploy/nginx/fundraiser.conf: the upload
     # limit and 1 MiB for the form around it); past it, closing is the answer.
     largest = max(app.config.get("MAX_CONTENT_LENGTH") or 0, app.config["UPLOAD_MAX_BYTES"])
-    bound = largest + 1024 * 1024
+    behind_proxy = int(app.config.get("TRUSTED_PROXIES") or 0) > 0
+    bound = largest + 1024 * 1024 if behind_proxy else 0
 
     def guarded(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if "wsgi.input" not in environ:

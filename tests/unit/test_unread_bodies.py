@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+from flask import Flask
+
+from fundraiser import create_app
 from fundraiser.security.bodies import GuardedInput
 
 
@@ -32,3 +36,43 @@ def test_a_client_that_hangs_up_mid_body_stops_the_drain_quietly() -> None:
     short = io.BytesIO(b"only this")
     GuardedInput(short).drain(1000, bound=5000)
     assert short.read() == b""
+
+
+def _app_reading_nothing(tmp_path: Path, proxies: int) -> Flask:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/b.db",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "TRUSTED_PROXIES": proxies,
+        }
+    )
+
+    @app.post("/_refuse")
+    def refuse() -> tuple[str, int]:
+        return "no", 400
+
+    return app
+
+
+def _left_unread(app: Flask) -> int:
+    body = io.BytesIO(b"x" * 300_000)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/_refuse",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": body,
+        "CONTENT_LENGTH": "300000",
+        "CONTENT_TYPE": "application/octet-stream",
+    }
+    b"".join(app.wsgi_app(environ, lambda *args: None))
+    return 300_000 - body.tell()
+
+
+def test_only_behind_the_proxy_is_a_refused_body_read_to_its_end(tmp_path: Path) -> None:
+    assert _left_unread(_app_reading_nothing(tmp_path, proxies=1)) == 0
+    # Straight at gunicorn the rest is gunicorn's to drain, within its own bounds.
+    assert _left_unread(_app_reading_nothing(tmp_path, proxies=0)) == 300_000

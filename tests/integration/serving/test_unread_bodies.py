@@ -1,10 +1,10 @@
 """A body the app refuses unread is still read to its end (fundraiser/security/bodies.py).
 
-Real gunicorn, as shipped. gunicorn itself drains at most 64 KiB of a body the
-app left unread and then closes the connection, so behind nginx, still sending
-the rest, the refusal became a 502. One keep-alive connection proves it here
-without nginx's timing: after a refused 2 MB upload the same connection must
-still carry the next request.
+Real gunicorn, as shipped behind the proxy (TRUSTED_PROXIES=1). gunicorn itself
+drains at most 64 KiB of a body the app left unread and then closes the
+connection, so behind nginx, still sending the rest, the refusal became a 502.
+One keep-alive connection proves it here without nginx's timing: after a
+refused 2 MB upload the same connection must still carry the next request.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _answer(conn: socket.socket) -> bytes:
 
 
 def test_a_refused_upload_leaves_the_connection_usable(tmp_path: Path) -> None:
-    with StallingServer() as stripe, gunicorn(tmp_path, stripe.base) as server:
+    with StallingServer() as stripe, gunicorn(tmp_path, stripe.base, TRUSTED_PROXIES="1") as server:
         host, port = server.url.removeprefix("http://").split(":")
         conn = socket.create_connection((host, int(port)), timeout=30)
         body = b'{"pad": "' + b"x" * (2 * 1024 * 1024) + b'"}'

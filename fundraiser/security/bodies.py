@@ -30,6 +30,7 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
+from werkzeug.wsgi import get_content_length
 
 UNREADABLE = "The request body could not be read."
 StartResponse = Callable[..., Any]
@@ -88,13 +89,6 @@ class GuardedInput:
             yield line
 
 
-def _declared_length(environ: dict[str, Any]) -> int:
-    try:
-        return max(int(environ.get("CONTENT_LENGTH") or 0), 0)
-    except ValueError:
-        return 0
-
-
 def init_app(app: Flask) -> None:
     """Use the safe JSON provider; guard, and finish reading, every request's body."""
     app.json = SafeJSONProvider(app)
@@ -111,7 +105,7 @@ def init_app(app: Flask) -> None:
         body = GuardedInput(environ["wsgi.input"])
         environ["wsgi.input"] = body
         response = inner(environ, start_response)
-        body.drain(_declared_length(environ), bound)
+        body.drain(get_content_length(environ) or 0, bound)
         return response
 
     app.wsgi_app = guarded  # type: ignore[method-assign]

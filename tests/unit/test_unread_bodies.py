@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.test import EnvironBuilder
 
 from fundraiser import create_app
 from fundraiser.security.bodies import GuardedInput
@@ -58,16 +59,13 @@ def _app_reading_nothing(tmp_path: Path, proxies: int) -> Flask:
 
 def _left_unread(app: Flask) -> int:
     body = io.BytesIO(b"x" * 300_000)
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/_refuse",
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": body,
-        "CONTENT_LENGTH": "300000",
-        "CONTENT_TYPE": "application/octet-stream",
-    }
+    environ = EnvironBuilder(
+        path="/_refuse",
+        method="POST",
+        input_stream=body,
+        content_length=300_000,
+        content_type="application/octet-stream",
+    ).get_environ()
     b"".join(app.wsgi_app(environ, lambda *args: None))
     return 300_000 - body.tell()
 

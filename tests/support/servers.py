@@ -46,11 +46,12 @@ def gunicorn(
     *,
     workers: int,
     output: IO[Any] | int | None = None,
+    port: int | None = None,
     **extra: str,
 ) -> Iterator[tuple[str, dict[str, str]]]:
-    """`gunicorn -c gunicorn.conf.py wsgi:app` in production (`extra` settings on top);
-    yields (base URL, its env)."""
-    port = free_port()
+    """`gunicorn -c gunicorn.conf.py wsgi:app` in production (`extra` settings on top) on
+    `port` (a free one by default); yields (base URL, its env)."""
+    port = port or free_port()
     env = production_env(app, localstripe, port, GUNICORN_WORKERS=str(workers), **extra)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],

@@ -75,6 +75,19 @@ class Visitor:
 class Server:
     url: str
     database_url: str
+    env: dict[str, str]  # the server's settings (its webhook secret among them)
+
+    def flask(self, *args: str) -> str:
+        """`flask --app wsgi ARGS` on this server's database and settings; its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
 
     def statuses(self) -> list[str]:
         """Every donation's status, oldest first, read from the database directly."""
@@ -135,7 +148,7 @@ def gunicorn(tmp_path: Path, stripe_base: str, **settings: str) -> Iterator[Serv
     )
     try:
         assert wait_until(lambda: process.poll() is None and _healthy(url), timeout=30)
-        yield Server(url, database_url)
+        yield Server(url, database_url, env)
     finally:
         process.terminate()
         try:  # a thread still held by the stall keeps a graceful stop waiting

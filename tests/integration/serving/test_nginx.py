@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from tests.support import nginx
+from tests.support import nginx, stripe_events
 from tests.support.serving import Server, Visitor, gunicorn
 from tests.support.stall import StallingServer
 
@@ -46,6 +47,40 @@ def test_the_shipped_file_passes_nginx_t(tmp_path: Path) -> None:
     checked = nginx.check(main)
     assert checked.returncode == 0, checked.stderr
     assert "syntax is ok" in checked.stderr
+
+
+def test_a_signed_webhook_through_nginx_counts_once(tmp_path: Path) -> None:
+    """Stripe posts to the proxy: the body and signature arrive as signed, and the
+    money counts once however often the event comes."""
+    with (
+        StallingServer() as stripe,
+        gunicorn(tmp_path, stripe.base, TRUSTED_PROXIES="1") as app,
+        nginx.running(app.url.removeprefix("http://"), tmp_path / "nginx") as proxy,
+    ):
+        app.flask("fundraiser", "bench-seed", "0", "--pending", "1")
+        engine = sa.create_engine(app.database_url)
+        with engine.connect() as conn:
+            donation_id, intent_id, amount, currency = conn.execute(
+                sa.text("SELECT id, stripe_payment_intent_id, amount_minor, currency FROM donation")
+            ).one()
+        engine.dispose()
+        intent = stripe_events.payment_intent(
+            intent_id, amount=amount, currency=currency, donation_id=donation_id
+        )
+        event = stripe_events.event("payment_intent.succeeded", intent)
+        _, headers = stripe_events.signed(event, app.env["STRIPE_WEBHOOK_SECRET"])
+        stripe_servers = Visitor(proxy.https_url, nginx.client_context())
+        forged = stripe_servers.send(
+            "/stripe/webhook", event, **{"Stripe-Signature": "t=1,v1=" + "0" * 64}
+        )
+        assert forged.status == 400
+        assert app.statuses() == ["pending"]
+        for _ in range(2):
+            answer = stripe_servers.send("/stripe/webhook", event, **headers)
+            assert answer.status == 200, (answer.body, proxy.error_log())
+        assert app.statuses() == ["succeeded"]
+        progress = json.loads(Visitor(app.url).send("/api/progress").body)
+        assert (progress["raised"], progress["donations"]) == (amount, 1)
 
 
 def test_progress_is_proxied_and_cached(stack: tuple[nginx.Nginx, Server]) -> None:

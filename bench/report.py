@@ -370,11 +370,32 @@ def write_path_section(w: WritePathResult, postgres: PostgresWebhooks) -> list[s
                 "nginx (shipped config, TLS): /api/progress, wrk -t2 -c64", w.nginx_progress, None
             ),
         ]
+    if w.nginx_idle_paced and w.nginx_burst_paced_viewers and w.nginx_burst_donate:
+        lines += [
+            _load_row(
+                "as deployed: viewers alone, paced, through nginx (just before)",
+                w.nginx_idle_paced,
+                w.nginx_idle_paced,
+            ),
+            _load_row(
+                "as deployed: viewers, paced, through nginx, 32 donors paying through nginx",
+                w.nginx_burst_paced_viewers,
+                w.nginx_idle_paced,
+            ),
+            _load_row("as deployed: POST /donate through nginx", w.nginx_burst_donate, None),
+        ]
     lines += [
         "",
         f"Donations started in the burst beside paced viewers: {w.started:,} in {w.seconds} s"
         f" = {w.started_per_second:.1f}/s (ideal {w.ideal_per_second:.0f}/s = 32 / 0.25 s);"
-        f" beside saturating viewers: {w.started_saturated / w.seconds:.1f}/s.",
+        f" beside saturating viewers: {w.started_saturated / w.seconds:.1f}/s"
+        + (
+            f"; as deployed, through nginx beside paced viewers: {w.nginx_started:,}"
+            f" = {w.nginx_started / w.seconds:.1f}/s"
+            f" ({w.nginx_started / w.seconds / w.ideal_per_second:.2f} of ideal)."
+            if w.nginx_burst_donate
+            else "."
+        ),
         "Idle rounds, requests/s and p99 ms: saturating "
         + ", ".join(f"{x.rps:,.0f} ({x.p99_ms:.1f})" for x in w.idle_rounds)
         + "; paced "

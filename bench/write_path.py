@@ -18,8 +18,10 @@ Stripe call made 250 ms slower, as real Stripe is), and the app under
 - slow clients: 480 webhook bodies trickling in at a byte a second, straight at
   gunicorn and then through nginx, while the viewers poll gunicorn directly;
 - the full stack: deploy/nginx/fundraiser.conf (Debian's nginx, TLS) serving
-  /api/progress against the same nginx serving a static file, and how long a
-  new donation takes to show through it.
+  /api/progress against the same nginx serving a static file, how long a new
+  donation takes to show through it, and the paced burst again as deployed:
+  donors and viewers both through nginx (gunicorn runs with TRUSTED_PROXIES=1
+  throughout, as docs/deploy.md sets it).
 
 BENCH_WRITE_SECONDS (default 8) is each wrk run's length; the whole takes
 about two and a half minutes.
@@ -116,6 +118,11 @@ class WritePathResult:
     stalled: list[StalledDonor]
     slow_direct_viewers: Load
     slow_nginx_viewers: Load | None = None
+    # The paced burst as deployed: donors and viewers through nginx.
+    nginx_idle_paced: Load | None = None
+    nginx_burst_paced_viewers: Load | None = None
+    nginx_burst_donate: Load | None = None
+    nginx_started: int = 0
     nginx_static: Load | None = None
     nginx_progress: Load | None = None
     freshness_seconds: float | None = None
@@ -179,7 +186,10 @@ def _localstripe() -> Iterator[tuple[int, int]]:
 def _session(base: str) -> tuple[str, str, urllib.request.OpenerDirector]:
     """A new visitor's session cookie and CSRF token (and its opener)."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(jar),
+        urllib.request.HTTPSHandler(context=nginx.client_context()),  # nginx's test certificate
+    )
     with opener.open(base + "/api/csrf-token", timeout=10) as response:
         token = json.loads(response.read())["csrf_token"]
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -286,6 +296,7 @@ def run(workdir: Path, seconds: int) -> WritePathResult:
             # the burst after ten, which is their job, not what is measured.
             DONATE_LIMITS_PER_ADDRESS="1000000/minute",
             DONATE_LIMITS_PER_SESSION="1000000/minute",
+            TRUSTED_PROXIES="1",  # as deployed: the burst through nginx needs it
         )
         harness.flask(env, "db", "upgrade")
         harness.flask(env, "fundraiser", "demo")
@@ -334,7 +345,7 @@ def _burst(
             seconds=seconds,
             connections=DONORS,
             script=DONATE_SCRIPT,
-            script_args=[str(sessions)],
+            script_args=[str(sessions), base + "/"],
         ),
         viewers,
     )
@@ -444,6 +455,17 @@ def _measure(
             https + "/api/progress", seconds=seconds, connections=64, threads=2
         )
         result.freshness_seconds = _freshness(base, https, database_url, secret, folder)
+        print(f"  as deployed: {DONORS} donors and paced viewers, both through nginx")
+        through = folder / "sessions-nginx.tsv"
+        through.write_text(
+            "".join(f"{c}\t{t}\n" for c, t, _ in (_session(https) for _ in range(SESSIONS)))
+        )
+        result.nginx_idle_paced = _paced_viewers(https, seconds)()
+        (
+            result.nginx_burst_donate,
+            result.nginx_burst_paced_viewers,
+            result.nginx_started,
+        ) = _burst(https, database_url, through, seconds, _paced_viewers(https, seconds))
     return result
 
 

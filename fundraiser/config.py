@@ -120,6 +120,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # (a cover, an update's picture, a bank's confirmation); nginx allows the same.
         "UPLOAD_MAX_BYTES": _whole(env, "UPLOAD_MAX_BYTES", 8 * 1024 * 1024, 64 * 1024 * 1024 + 1),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Flask-WTF's HTTPS check reads only the Referer (and a malformed one was a
+        # 500); security/origins.py checks Origin, then Referer, instead.
+        "WTF_CSRF_SSL_STRICT": False,
         # hide_parameters: a database error's message (logged) never carries the row's
         # values, such as a supporter's email.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},

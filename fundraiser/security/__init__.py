@@ -4,8 +4,8 @@
 `headers` (CSP, HSTS, framing), `client_keys` (who is asking, hashed),
 `card_testing` (limits on starting payments), `db_limits` (their counts in the
 database, one for every worker), `bodies` (400 for bodies the parser cannot
-take), `uploads` (the larger bodies a few pages take) and `redirects`
-(same-site only).
+take), `uploads` (the larger bodies a few pages take), `origins` (over HTTPS,
+posts come from this host's pages) and `redirects` (same-site only).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..extensions import login_manager
-from . import bodies, card_testing, client_keys, headers, uploads
+from . import bodies, card_testing, client_keys, headers, origins, uploads
 
 
 def init_app(app: Flask) -> None:
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0
         )
     headers.init_app(app)
+    origins.init_app(app)
     card_testing.init_app(app)
     # Flask-Login has no public setting for it; see client_keys.login_identifier.
     login_manager._session_identifier_generator = client_keys.login_identifier

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import http.server
 import json
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -108,6 +110,59 @@ def test_the_page_is_cached_per_language_and_gzipped(stack: tuple[nginx.Nginx, S
     again = [viewer.send("/", **{"Accept-Language": "en"}) for _ in range(3)]
     assert "HIT" in [answer.headers["X-Cache-Status"] for answer in again]
     assert all(b'lang="en"' in answer.body for answer in again)
+
+
+class _EchoHeaders(http.server.BaseHTTPRequestHandler):
+    """An upstream that answers with the request headers it was sent, as JSON."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        body = json.dumps(dict(self.headers)).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _raw_tls_get(url: str, request: bytes) -> dict[str, str]:
+    host, port = url.removeprefix("https://").split(":")
+    raw = socket.create_connection((host, int(port)), timeout=10)
+    with nginx.client_context().wrap_socket(raw, server_hostname="give.example.org") as tls:
+        tls.sendall(request)
+        answer = b""
+        while chunk := tls.recv(65536):
+            answer += chunk
+    return json.loads(answer.split(b"\r\n\r\n", 1)[1])
+
+
+def test_the_app_is_told_the_host_as_sent_and_the_real_client(tmp_path: Path) -> None:
+    """What the shipped file forwards: the Host with its port (the origin check compares
+    it with the page's Origin), the server's name when a client sent none, and the
+    client's address in place of any X-Forwarded-For the client made up."""
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EchoHeaders)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    try:
+        with nginx.running(f"127.0.0.1:{upstream.server_address[1]}", tmp_path) as proxy:
+            port = proxy.https_url.rsplit(":", 1)[1]
+            seen = _raw_tls_get(
+                proxy.https_url,
+                f"GET /somewhere HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                "X-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n".encode(),
+            )
+            assert seen["Host"] == f"127.0.0.1:{port}"
+            assert seen["X-Forwarded-For"] == "127.0.0.1"
+            assert seen["X-Forwarded-Proto"] == "https"
+            assert seen["X-Request-ID"]
+            old_client = _raw_tls_get(proxy.https_url, b"GET /somewhere HTTP/1.0\r\n\r\n")
+            assert old_client["Host"] == "give.example.org"
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
 
 
 def test_plain_http_is_sent_to_https_and_metrics_stay_private(

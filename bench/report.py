@@ -129,14 +129,14 @@ def write_targets(w: WritePathResult) -> list[Target]:
                 slowest <= 3,
             )
         )
-    if w.nginx_idle_paced and w.nginx_burst_paced_viewers and w.nginx_burst_donate:
+    if w.deployed_burst:
         # The same two burst targets as deployed (docs/deploy.md): nginx in front, so
         # the viewers' polls mostly come from its cache. Beside the rows above, which
         # measure gunicorn alone, not instead of them.
-        base = w.nginx_idle_paced
-        deployed = w.nginx_burst_paced_viewers
+        base, deployed = w.nginx_idle_paced, w.nginx_burst_paced_viewers
+        assert base is not None and deployed is not None  # deployed_burst
         ratio = deployed.p99_ms / base.p99_ms if base.p99_ms else 0.0
-        per_second = w.nginx_started / w.seconds
+        per_second = w.nginx_started_per_second
         found += [
             Target(
                 "as deployed (through nginx): donations started, 32 donors, Stripe 250 ms",
@@ -393,19 +393,21 @@ def write_path_section(w: WritePathResult, postgres: PostgresWebhooks) -> list[s
                 "nginx (shipped config, TLS): /api/progress, wrk -t2 -c64", w.nginx_progress, None
             ),
         ]
-    if w.nginx_idle_paced and w.nginx_burst_paced_viewers and w.nginx_burst_donate:
+    if w.deployed_burst:
+        idle, viewers, donate = (
+            w.nginx_idle_paced,
+            w.nginx_burst_paced_viewers,
+            w.nginx_burst_donate,
+        )
+        assert idle is not None and viewers is not None and donate is not None  # deployed_burst
         lines += [
-            _load_row(
-                "as deployed: viewers alone, paced, through nginx (just before)",
-                w.nginx_idle_paced,
-                w.nginx_idle_paced,
-            ),
+            _load_row("as deployed: viewers alone, paced, through nginx (just before)", idle, idle),
             _load_row(
                 "as deployed: viewers, paced, through nginx, 32 donors paying through nginx",
-                w.nginx_burst_paced_viewers,
-                w.nginx_idle_paced,
+                viewers,
+                idle,
             ),
-            _load_row("as deployed: POST /donate through nginx", w.nginx_burst_donate, None),
+            _load_row("as deployed: POST /donate through nginx", donate, None),
         ]
     lines += [
         "",
@@ -414,9 +416,9 @@ def write_path_section(w: WritePathResult, postgres: PostgresWebhooks) -> list[s
         f" beside saturating viewers: {w.started_saturated / w.seconds:.1f}/s"
         + (
             f"; as deployed, through nginx beside paced viewers: {w.nginx_started:,}"
-            f" = {w.nginx_started / w.seconds:.1f}/s"
-            f" ({w.nginx_started / w.seconds / w.ideal_per_second:.2f} of ideal)."
-            if w.nginx_burst_donate
+            f" = {w.nginx_started_per_second:.1f}/s"
+            f" ({w.nginx_started_per_second / w.ideal_per_second:.2f} of ideal)."
+            if w.deployed_burst
             else "."
         ),
         "Idle rounds, requests/s and p99 ms: saturating "

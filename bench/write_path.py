@@ -135,6 +135,17 @@ class WritePathResult:
         return self.started / self.seconds
 
     @property
+    def deployed_burst(self) -> bool:
+        """True when the burst was also measured through nginx."""
+        return bool(
+            self.nginx_idle_paced and self.nginx_burst_paced_viewers and self.nginx_burst_donate
+        )
+
+    @property
+    def nginx_started_per_second(self) -> float:
+        return self.nginx_started / self.seconds
+
+    @property
     def ideal_per_second(self) -> float:
         return DONORS / STRIPE_LATENCY
 
@@ -194,6 +205,12 @@ def _session(base: str) -> tuple[str, str, urllib.request.OpenerDirector]:
         token = json.loads(response.read())["csrf_token"]
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     return cookie, token, opener
+
+
+def _write_sessions(base: str, path: Path) -> Path:
+    """SESSIONS new donors' "cookie<TAB>token" lines at `base`, for bench/donate.lua."""
+    path.write_text("".join(f"{c}\t{t}\n" for c, t, _ in (_session(base) for _ in range(SESSIONS))))
+    return path
 
 
 def _donate_once(base: str) -> StalledDonor:
@@ -372,10 +389,7 @@ def _measure(
         idle_paced_rounds.append(_paced_viewers(base, seconds)())
         return _cpu_now(pids) - before
 
-    sessions = folder / "sessions.tsv"
-    sessions.write_text(
-        "".join(f"{c}\t{t}\n" for c, t, _ in (_session(base) for _ in range(SESSIONS)))
-    )
+    sessions = _write_sessions(base, folder / "sessions.tsv")
     idle_round()
     print(f"  {DONORS} donors at once, Stripe {STRIPE_LATENCY * 1000:.0f} ms, saturating viewers")
     donate, burst_viewers, started_saturated = _burst(
@@ -456,10 +470,7 @@ def _measure(
         )
         result.freshness_seconds = _freshness(base, https, database_url, secret, folder)
         print(f"  as deployed: {DONORS} donors and paced viewers, both through nginx")
-        through = folder / "sessions-nginx.tsv"
-        through.write_text(
-            "".join(f"{c}\t{t}\n" for c, t, _ in (_session(https) for _ in range(SESSIONS)))
-        )
+        through = _write_sessions(https, folder / "sessions-nginx.tsv")
         result.nginx_idle_paced = _paced_viewers(https, seconds)()
         (
             result.nginx_burst_donate,

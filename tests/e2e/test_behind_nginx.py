@@ -2,10 +2,10 @@
 
 Every other browser test talks to the app over plain HTTP. Here the request goes
 the way it does in a deployment (docs/deploy.md): TLS and HTTP/2 at nginx, the
-forwarded headers, TRUSTED_PROXIES=1, Secure cookies, and Flask-WTF's strict
-HTTPS check that the page's Referer is this very host. A proxy that changed the
-Host it forwards (nginx's `$host` drops a port that is not 443) fails every
-form and every donation here, with "Your session expired".
+forwarded headers, TRUSTED_PROXIES=1, Secure cookies, and the HTTPS check that
+a post's Origin (or Referer) is this very host (fundraiser/security/origins.py).
+A proxy that changed the Host it forwards (nginx's `$host` drops a port that is
+not 443) fails every form and every donation here, with "Your session expired".
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def test_a_donation_through_nginx_thanks_the_donor_and_counts(
 
 
 def test_a_pledge_form_through_nginx_is_taken(donor_page: Page, campaign: Campaign) -> None:
-    """A plain form post (no fetch): the same Referer check, the same answer."""
+    """A plain form post (no fetch): the same origin check, the same answer."""
     donor_page.goto("/")
     form = donor_page.locator("#pledge-form")
     form.get_by_text("£7", exact=True).click()

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -79,24 +80,33 @@ class Server:
 
     def flask(self, *args: str) -> str:
         """`flask --app wsgi ARGS` on this server's database and settings; its output."""
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        return done.stdout
+        return _flask(self.env, *args)
 
-    def statuses(self) -> list[str]:
-        """Every donation's status, oldest first, read from the database directly."""
+    def rows(self, sql: str) -> list[sa.Row[Any]]:
+        """What `sql` reads from the server's database, directly."""
         engine = sa.create_engine(self.database_url)
         try:
             with engine.connect() as conn:
-                return list(conn.scalars(sa.text("SELECT status FROM donation ORDER BY id")))
+                return list(conn.execute(sa.text(sql)))
         finally:
             engine.dispose()
+
+    def statuses(self) -> list[str]:
+        """Every donation's status, oldest first, read from the database directly."""
+        return [str(row[0]) for row in self.rows("SELECT status FROM donation ORDER BY id")]
+
+
+def _flask(env: dict[str, str], *args: str) -> str:
+    """`flask --app wsgi ARGS` with `env`; its output (a failure raises)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
 
 
 def _healthy(url: str) -> bool:
@@ -132,13 +142,7 @@ def gunicorn(tmp_path: Path, stripe_base: str, **settings: str) -> Iterator[Serv
         if name not in settings:  # the shipped defaults, unless the test says
             env.pop(name, None)
     for args in (("db", "upgrade"), ("fundraiser", "demo")):
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        _flask(env, *args)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from tests.support import nginx, stripe_events
 from tests.support.harness import wait_until
@@ -52,19 +51,12 @@ def test_the_shipped_file_passes_nginx_t(tmp_path: Path) -> None:
     assert "syntax is ok" in checked.stderr
 
 
-def _donation(database_url: str, where: str) -> tuple[int, str, int, str, str]:
+def _donation(app: Server, where: str) -> tuple[int, str, int, str, str]:
     """(id, intent id, amount, currency, status) of the newest donation matching `where`."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            row = conn.execute(
-                sa.text(
-                    "SELECT id, stripe_payment_intent_id, amount_minor, currency, status"
-                    f" FROM donation WHERE {where} ORDER BY id DESC LIMIT 1"
-                )
-            ).one()
-    finally:
-        engine.dispose()
+    [row] = app.rows(
+        "SELECT id, stripe_payment_intent_id, amount_minor, currency, status"
+        f" FROM donation WHERE {where} ORDER BY id DESC LIMIT 1"
+    )
     return int(row[0]), str(row[1]), int(row[2]), str(row[3]), str(row[4])
 
 
@@ -73,7 +65,7 @@ def test_a_signed_webhook_through_nginx_counts_once(stack: tuple[nginx.Nginx, Se
     money counts once however often the event comes."""
     proxy, app = stack
     app.flask("fundraiser", "bench-seed", "0", "--pending", "1")
-    donation_id, intent_id, amount, currency, _ = _donation(app.database_url, "status = 'pending'")
+    donation_id, intent_id, amount, currency, _ = _donation(app, "status = 'pending'")
     before = json.loads(Visitor(app.url).send("/api/progress").body)
     intent = stripe_events.payment_intent(
         intent_id, amount=amount, currency=currency, donation_id=donation_id
@@ -85,11 +77,11 @@ def test_a_signed_webhook_through_nginx_counts_once(stack: tuple[nginx.Nginx, Se
         "/stripe/webhook", event, **{"Stripe-Signature": "t=1,v1=" + "0" * 64}
     )
     assert forged.status == 400
-    assert _donation(app.database_url, f"id = {donation_id}")[4] == "pending"
+    assert _donation(app, f"id = {donation_id}")[4] == "pending"
     for _ in range(2):
         answer = stripe_servers.send("/stripe/webhook", event, **headers)
         assert answer.status == 200, (answer.body, proxy.error_log())
-    assert _donation(app.database_url, f"id = {donation_id}")[4] == "succeeded"
+    assert _donation(app, f"id = {donation_id}")[4] == "succeeded"
 
     def moved() -> tuple[int, int]:
         after = json.loads(Visitor(app.url).send("/api/progress").body)
